@@ -1,0 +1,30 @@
+"""Paths and settings in one place.
+
+Everything the pipeline reads or writes by default is named here, so that a reader (or a test) can
+point the whole pipeline elsewhere by changing one value or one environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REF_DIR = Path(os.environ.get("BILAN_REF_DIR", ROOT / "data" / "ref"))
+RAW_DIR = ROOT / "data" / "raw"
+DEMO_DIR = ROOT / "data" / "demo"          # synthetic exports written by `bilan demo` (not committed)
+WAREHOUSE = Path(os.environ.get("BILAN_DB", ROOT / "data" / "warehouse.duckdb"))
+REPORTS_DIR = ROOT / "reports"              # templates live here; built years go to reports/YEAR/
+TEMPLATES_DIR = REPORTS_DIR / "templates"
+
+
+def report_dir(year: int) -> Path:
+    """Default output folder of `bilan build YEAR`."""
+    return REPORTS_DIR / str(year)
+
+
+# Files the ingest step picks up when given a folder.
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+
+# The département's code: every commune code must start with it.
+DEPARTEMENT = "26"
