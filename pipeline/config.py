@@ -28,3 +28,4 @@ EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 
 # The département's code: every commune code must start with it.
 DEPARTEMENT = "26"
+DEMO_DB = DEMO_DIR / "warehouse.duckdb"    # `bilan demo` starts a fresh warehouse here, never the analysts' one

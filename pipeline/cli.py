@@ -1,0 +1,188 @@
+"""The `bilan` command line: parse arguments, call one function each, print results.
+
+Exit codes: 0 success; 2 when a file was refused whole (`ingest`) or the input is unusable (`build` of an
+empty year); 1 for any other error. Errors are one line, never a traceback (BILAN_DEBUG=1 shows it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline import config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Bilan de l'ingénierie publique : exports de la plate-forme → entrepôt DuckDB → rapport.")
+console = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", help="Fichier DuckDB de l'entrepôt (défaut : data/warehouse.duckdb).")
+
+
+class CliError(Exception):
+    """An error already phrased for the user, with its exit code."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def run_ingest(paths: list[Path], db: Path | None) -> int:
+    """Load files, print one line per file; 2 when a file was refused whole."""
+    from pipeline.ingest.load import expand_paths, ingest_paths
+
+    files = expand_paths(paths)
+    if not files:
+        raise CliError("aucun fichier CSV ou XLSX à charger dans " + ", ".join(map(str, paths)), 2)
+    refused = 0
+    with _progress() as progress:
+        task = progress.add_task("Chargement", total=len(files))
+
+        def report(path: Path, counts) -> None:
+            nonlocal refused
+            for c in counts:
+                name = c.fichier + (f" [{c.feuille}]" if c.feuille else "")
+                if c.refuse:
+                    refused += 1
+                    err.print(f"[red]REFUSÉ[/red] {name} : {c.refuse}", highlight=False)
+                elif c.deja_charge:
+                    console.print(f"{name} : déjà chargé à l'identique, rien n'a changé", highlight=False)
+                else:
+                    console.print(
+                        f"{name} : {_fmt(c.lignes_lues)} lues, {_fmt(c.acceptees)} acceptées, "
+                        f"{_fmt(c.quarantaine)} en quarantaine, {_fmt(c.doublons)} doublons"
+                        + (f", {_fmt(c.conflits)} conflits (version remplacée)" if c.conflits else ""),
+                        highlight=False)
+            progress.advance(task)
+
+        ingest_paths(files, db=db, on_file=report)
+    return 2 if refused else 0
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Fichiers d'export, ou dossiers qui en contiennent."),
+           db: Optional[Path] = DbOption) -> None:
+    """Charge des exports (CSV, XLSX) dans l'entrepôt DuckDB."""
+    raise typer.Exit(run_ingest(paths, db))
+
+
+@app.command()
+def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : toutes)."),
+             db: Optional[Path] = DbOption,
+             as_json: bool = typer.Option(False, "--json", help="Un objet JSON sur la sortie standard.")) -> None:
+    """Résumé de la qualité des données : fichiers, quarantaine par motif, conflits."""
+    from pipeline import quality
+    from pipeline.warehouse import connect
+
+    path = Path(db or config.WAREHOUSE)
+    if not path.exists():
+        raise CliError(f"entrepôt introuvable : {path} (lancer d'abord `bilan ingest`)", 2)
+    con = connect(path, read_only=True)
+    try:
+        summary = quality.summary(con, year)
+        if as_json:
+            sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+            return
+        t = Table(title="Fichiers chargés")
+        for col in ("fichier", "lues", "acceptées", "quarantaine", "doublons", "conflits", "refusé"):
+            t.add_column(col, justify="right" if col not in ("fichier", "refusé") else "left")
+        for f in summary["files"]:
+            t.add_row(f["fichier"], _fmt(f["lignes_lues"]), _fmt(f["acceptees"]), _fmt(f["quarantaine"]),
+                      _fmt(f["doublons"]), _fmt(f["conflits"]), f["refuse"] or "")
+        console.print(t)
+        q = quality.quarantine(con, year)
+        if q.height:
+            t = Table(title=f"Quarantaine par motif ({_fmt(q.height)} lignes)")
+            t.add_column("motif")
+            t.add_column("lignes", justify="right")
+            for motif, n in quality.by_reason(q).iter_rows():
+                t.add_row(motif, _fmt(n))
+            console.print(t)
+        else:
+            console.print("Quarantaine : aucune ligne.")
+        c = quality.conflicts(con, year)
+        console.print(f"Conflits (même mission, contenu différent ; la version la plus récente gagne) : {_fmt(c.height)}")
+    finally:
+        con.close()
+
+
+@app.command()
+def synth(out: Path = typer.Option(Path("data/demo/exports"), "--out", help="Dossier de sortie."),
+          missions: Optional[int] = typer.Option(None, "--missions", help="Taille : N missions aléatoires (benchmarks)."),
+          seed: int = typer.Option(1, "--seed"),
+          year: int = typer.Option(2021, "--year")) -> None:
+    """Écrit des exports synthétiques : calibrés sur le rapport 2021 (défaut) ou de taille N (--missions)."""
+    from pipeline import synth as synth_mod
+
+    if missions is None:
+        files = synth_mod.write_demo_exports(out)
+    else:
+        files = synth_mod.write_scaled(out, missions=missions, seed=seed, year=year)
+    for f in files:
+        console.print(str(f), highlight=False)
+
+
+@app.command()
+def build(year: int = typer.Argument(..., help="Année du bilan."),
+          db: Optional[Path] = DbOption,
+          out: Optional[Path] = typer.Option(None, "--out", help="Dossier de sortie (défaut : reports/ANNÉE)."),
+          pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF.")) -> None:
+    """Construit les tableaux, graphiques, cartes et le site (et le PDF) d'une année."""
+    from pipeline.build import build_year
+
+    target = build_year(year, db=db, out=out, pdf=pdf, log=lambda m: err.print(m, highlight=False))
+    console.print(f"Rapport {year} : {target / 'index.html'}", highlight=False)
+
+
+@app.command()
+def demo(out: Optional[Path] = typer.Option(None, "--out", help="Dossier du rapport (défaut : reports/2021)."),
+         pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF.")) -> None:
+    """De zéro : exports synthétiques 2020 et 2021, chargement dans un entrepôt neuf, bilan 2021."""
+    from pipeline import synth as synth_mod
+    from pipeline.build import build_year
+
+    exports = config.DEMO_DIR / "exports"
+    db = config.DEMO_DB
+    for stale in (db, db.with_suffix(db.suffix + ".wal")):
+        stale.unlink(missing_ok=True)
+    files = synth_mod.write_demo_exports(exports)
+    console.print(f"{len(files)} exports synthétiques écrits dans {exports}", highlight=False)
+    run_ingest(files, db)
+    target = build_year(2021, db=db, out=out, pdf=pdf, log=lambda m: err.print(m, highlight=False))
+    console.print(f"Entrepôt : {db}", highlight=False)
+    console.print(f"Rapport 2021 : {target / 'index.html'}", highlight=False)
+
+
+def main() -> None:
+    """Entry point: one line per error, never a traceback (unless BILAN_DEBUG=1)."""
+    try:
+        code = app(standalone_mode=False)
+    except CliError as exc:
+        err.print(f"erreur : {exc}", highlight=False)
+        sys.exit(exc.code)
+    except Exception as exc:  # the one place that turns any failure into one line
+        if os.environ.get("BILAN_DEBUG"):
+            raise
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # usage errors of the argument parser
+            exc.show()
+            sys.exit(exc.exit_code)
+        err.print(f"erreur : {exc}", highlight=False)
+        sys.exit(getattr(exc, "exit_code", 1))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,110 @@
+"""Find the header row of a raw sheet and map its columns to the canonical fields.
+
+Headers are matched on their key (case, accents, spaces and punctuation ignored) against the canonical
+names and the `entete` spellings of data/ref/aliases.csv. Columns holding personal data (contact, e-mail,
+phone, elected official's name) are dropped here, at the door, so they never reach the warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.ingest.readers import RawSheet
+from pipeline.ref import Ref
+from pipeline.text import key, redact_expr
+
+FIELDS = ("id_mission", "id_demande", "date_demande", "demandeur", "demandeur_type", "code_insee",
+          "siren", "canton", "thematique", "domaine", "prestation", "partenaire", "objet", "statut")
+REQUIRED = ("id_mission", "date_demande", "demandeur", "thematique", "prestation", "partenaire")
+LABELS = {"id_mission": "N° mission", "date_demande": "Date de la demande", "demandeur": "Collectivité",
+          "thematique": "Thématique", "prestation": "Type de prestation", "partenaire": "Partenaire"}
+# Words that make a column personal data even when its exact spelling is not in the alias table.
+_PERSONAL_WORDS = ("mail", "courriel", "telephone", "tel", "portable", "contact", "elu", "interlocuteur")
+_HEADER_SCAN = 30
+
+
+class NoHeader(Exception):
+    """No usable header row: the message names what is missing."""
+
+
+@dataclass
+class Table:
+    """A sheet with its header mapped: canonical text columns + ligne + valeurs (row as read, JSON)."""
+
+    frame: pl.DataFrame
+    header_line: int
+    mapping: dict[str, str]          # canonical field → header as read
+    personal_dropped: list[str]      # headers dropped as personal data
+
+
+def is_personal(header_key: str, ref: Ref) -> bool:
+    if header_key in ref.alias_map.get("donnee_personnelle", {}):
+        return True
+    words = header_key.split()
+    return any(w in words or (len(w) > 3 and w in header_key) for w in _PERSONAL_WORDS)
+
+
+def map_header(cells: list[str | None], ref: Ref) -> dict[int, str]:
+    """Column index → canonical field for the cells of one candidate header row."""
+    aliases = ref.alias_map.get("entete", {})
+    found: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        k = key(cell)
+        field = aliases.get(k) or (k.replace(" ", "_") if k.replace(" ", "_") in FIELDS else None)
+        if field and field not in found.values():
+            found[i] = field
+    return found
+
+
+def find_header(sheet: RawSheet, ref: Ref) -> tuple[int, dict[int, str]]:
+    """Index in sheet.rows of the header row and its mapping; NoHeader when none is usable."""
+    best: tuple[int, dict[int, str]] | None = None
+    for idx, (_, cells) in enumerate(sheet.rows[:_HEADER_SCAN]):
+        mapping = map_header(cells, ref)
+        if all(f in mapping.values() for f in REQUIRED):
+            return idx, mapping
+        if len(mapping) >= 2 and (best is None or len(mapping) > len(best[1])):
+            best = (idx, mapping)
+    if best is None:
+        raise NoHeader("aucune ligne d'en-tête reconnue (attendu : "
+                       + ", ".join(LABELS[f] for f in REQUIRED) + ")")
+    missing = [LABELS[f] for f in REQUIRED if f not in best[1].values()]
+    raise NoHeader(f"colonnes obligatoires absentes ligne {sheet.rows[best[0]][0]} : " + ", ".join(missing))
+
+
+def to_table(sheet: RawSheet, ref: Ref) -> Table:
+    """The sheet's data rows under canonical names, plus the row as read (without personal data)."""
+    idx, mapping = find_header(sheet, ref)
+    header_line, header_cells = sheet.rows[idx]
+    names: list[str] = []
+    personal: list[str] = []
+    keep: list[int] = []
+    for i, cell in enumerate(header_cells):
+        name = cell or f"colonne {i + 1}"
+        if i not in mapping and is_personal(key(name), ref):
+            personal.append(name)
+            continue
+        while name in names:
+            name += " (bis)"
+        names.append(name)
+        keep.append(i)
+    data = sheet.rows[idx + 1:]
+    width = len(header_cells)
+    columns: dict[str, list] = {n: [] for n in names}
+    for _, cells in data:
+        cells = (cells + [None] * width)[:width]
+        for n, i in zip(names, keep):
+            columns[n].append(cells[i])
+    raw = pl.DataFrame(columns, schema={n: pl.Utf8 for n in names})
+    # Free text may still hold an e-mail or a phone number: redact it in every kept column.
+    raw = raw.with_columns(redact_expr(n) for n in names)
+    by_field = {field: header_cells[i] or f"colonne {i + 1}" for i, field in mapping.items()}
+    canon = {field: names[keep.index(i)] for i, field in mapping.items()}
+    frame = raw.select(
+        pl.Series("ligne", [line for line, _ in data], dtype=pl.Int64),
+        *[pl.col(canon[f]).alias(f) if f in canon else pl.lit(None, dtype=pl.Utf8).alias(f) for f in FIELDS],
+        pl.struct(names).struct.json_encode().alias("valeurs") if names else pl.lit("{}").alias("valeurs"),
+    )
+    return Table(frame, header_line, by_field, personal)

@@ -1,0 +1,121 @@
+"""Writing a sheet's rows into the warehouse, with duplicates and conflicts counted.
+
+Rules (platform-export.md): the same mission loaded twice with the same content is counted once (a
+duplicate); the same id with other content replaces the earlier version (the most recent load wins)
+and is recorded as a conflict. Every sheet reconciles: rows read = accepted + quarantined + duplicates.
+A sheet is written in one transaction, so a failure leaves nothing half-loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline import config
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+MERGE = Path(__file__).with_name("merge.sql")
+
+# The content that makes two versions of a mission "the same" (provenance columns excluded).
+CONTENT_COLUMNS = ["id_demande", "date_demande", "demandeur", "demandeur_type", "code_insee", "code_canton",
+                   "siren_epci", "thematique", "prestation", "partenaire", "objet", "statut"]
+
+
+@dataclass
+class LoadCounts:
+    fichier: str
+    feuille: str | None
+    lignes_lues: int = 0
+    acceptees: int = 0
+    quarantaine: int = 0
+    doublons: int = 0
+    conflits: int = 0
+    refuse: str | None = None
+    deja_charge: bool = False
+
+
+def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and create if needed) the warehouse file with its schema."""
+    path = Path(path or config.WAREHOUSE)
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    return con
+
+
+def seen_hash(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str | None] | None:
+    """(when, refusal) if a file with these exact bytes was looked at before: reloading it changes nothing."""
+    rows = con.execute("SELECT charge_le, refuse FROM load_log WHERE sha256 = ? ORDER BY load_id", [sha256]).fetchall()
+    if not rows:
+        return None
+    refusals = [r[1] for r in rows if r[1]]
+    return rows[0][0].strftime("%d/%m/%Y %H:%M"), ("; ".join(refusals) if len(refusals) == len(rows) else None)
+
+
+def _new_load(con, fichier, chemin, feuille, sha256, fmt, refuse=None) -> int:
+    load_id = con.execute("SELECT nextval('load_seq')").fetchall()[0][0]
+    con.execute(
+        "INSERT INTO load_log (load_id, fichier, chemin, feuille, sha256, charge_le, format, refuse) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, fichier, chemin, feuille, sha256, dt.datetime.now().replace(microsecond=0), fmt, refuse])
+    return load_id
+
+
+def log_refused(con, fichier: str, chemin: str, feuille: str | None, sha256: str, fmt: str | None,
+                reason: str) -> LoadCounts:
+    _new_load(con, fichier, chemin, feuille, sha256, fmt, refuse=reason)
+    return LoadCounts(fichier, feuille, refuse=reason)
+
+
+def store_sheet(con: duckdb.DuckDBPyConnection, *, fichier: str, chemin: str, feuille: str | None,
+                sha256: str, fmt: str, rows: pl.DataFrame, missions: pl.DataFrame,
+                quarantine: pl.DataFrame) -> LoadCounts:
+    """Write one sheet: raw rows, quarantine, then merge its missions. Returns the reconciled counts."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load_id = _new_load(con, fichier, chemin, feuille, sha256, fmt)
+        raw = rows.select(pl.lit(load_id).alias("load_id"), pl.lit(fichier).alias("fichier"),
+                          pl.lit(feuille, dtype=pl.Utf8).alias("feuille"), "ligne", "valeurs")
+        con.register("raw_in", raw)
+        con.execute("INSERT INTO raw_rows SELECT * FROM raw_in")
+        q = quarantine.select(pl.lit(load_id).alias("load_id"), pl.lit(fichier).alias("fichier"),
+                              pl.lit(feuille, dtype=pl.Utf8).alias("feuille"), "ligne", "id_mission",
+                              pl.col("annee").cast(pl.Int32), "raison", "valeurs")
+        con.register("quarantine_in", q)
+        con.execute("INSERT INTO quarantine SELECT * FROM quarantine_in")
+        m = missions.with_columns(pl.lit(load_id).alias("load_id"), pl.lit(fichier).alias("fichier"),
+                                  pl.lit(feuille, dtype=pl.Utf8).alias("feuille"))
+        con.register("incoming", m)
+        _merge(con)
+        counts = con.execute(
+            "SELECT count(*) FILTER (WHERE verdict = 'duplicate'), count(*) FILTER (WHERE verdict = 'conflict') "
+            "FROM merge_verdicts").fetchall()[0]
+        c = LoadCounts(fichier, feuille, lignes_lues=rows.height, quarantaine=quarantine.height,
+                       doublons=counts[0], conflits=counts[1])
+        c.acceptees = c.lignes_lues - c.quarantaine - c.doublons
+        con.execute("UPDATE load_log SET lignes_lues = ?, acceptees = ?, quarantaine = ?, doublons = ?, conflits = ? "
+                    "WHERE load_id = ?", [c.lignes_lues, c.acceptees, c.quarantaine, c.doublons, c.conflits, load_id])
+        for name in ("raw_in", "quarantine_in", "incoming"):
+            con.unregister(name)
+        con.execute("COMMIT")
+        return c
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _content_sql() -> str:
+    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in CONTENT_COLUMNS) + "))"
+
+
+def _merge(con: duckdb.DuckDBPyConnection) -> None:
+    """Run merge.sql: verdict per incoming row, then upsert the winners and record the conflicts."""
+    sql = MERGE.read_text(encoding="utf-8").replace("{content_hash}", _content_sql())
+    for statement in [s for s in sql.split(";") if s.strip()]:
+        con.execute(statement)
