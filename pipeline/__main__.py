@@ -1,0 +1,5 @@
+"""`python -m pipeline` = the `bilan` command."""
+
+from pipeline.cli import main
+
+main()

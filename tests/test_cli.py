@@ -1,0 +1,65 @@
+"""The real `bilan` command: exit codes, one-line errors, the JSON of `validate`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.exports import row, write_csv
+
+BILAN = [str(Path(sys.executable).parent / "bilan")]
+
+
+def bilan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(BILAN + list(args), capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_ingest_exit_codes_and_one_line_refusal(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    good = write_csv(tmp_path / "good.csv", [row("M1", "D1", "15/03/2021", "Crest", "26108"),
+                                             row("M2", "D2", "15/03/2021", "Crest", "26999")])
+    ok = bilan("ingest", str(good), "--db", db)
+    assert ok.returncode == 0, ok.stderr
+    assert "good.csv : 2 lues, 1 acceptées, 1 en quarantaine, 0 doublons" in ok.stdout
+    bad = tmp_path / "notes.csv"
+    bad.write_text("Nom;Valeur\nA;1\n", encoding="utf-8")
+    other = write_csv(tmp_path / "other.csv", [row("M3", "D3", "15/03/2021", "Crest", "26108")])
+    res = bilan("ingest", str(bad), str(other), "--db", db)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr + res.stdout
+    refusal = [line for line in res.stderr.splitlines() if "notes.csv" in line]
+    assert len(refusal) == 1 and "aucune ligne d'en-tête reconnue" in refusal[0]
+    assert "other.csv : 1 lues, 1 acceptées" in res.stdout              # the other file still loads
+
+
+def test_validate_json_contract(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    a = write_csv(tmp_path / "a.csv", [row("M1", "D1", "15/03/2021", "Crest", "26108"),
+                                       row("M2", "D2", "15/03/2021", "Valence", "26362")])
+    b = write_csv(tmp_path / "b.csv", [row("M1", "D1", "15/03/2021", "Crest", "26108"),
+                                       row("M3", "D3", "bientôt", "Crest", "26108")])
+    broken = tmp_path / "c.csv"
+    broken.write_bytes(b"")
+    assert bilan("ingest", str(a), str(b), str(broken), "--db", db).returncode == 2
+    res = bilan("validate", "--json", "--db", db)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert set(data) == {"files", "quarantaine"}
+    assert data["files"] == [
+        {"fichier": "a.csv", "lignes_lues": 2, "acceptees": 1, "quarantaine": 1, "doublons": 0, "conflits": 0, "refuse": None},
+        {"fichier": "b.csv", "lignes_lues": 2, "acceptees": 0, "quarantaine": 1, "doublons": 1, "conflits": 0, "refuse": None},
+        {"fichier": "c.csv", "lignes_lues": 0, "acceptees": 0, "quarantaine": 0, "doublons": 0, "conflits": 0, "refuse": "fichier vide"},
+    ]
+    assert [(q["fichier"], q["ligne"], q["id_mission"]) for q in data["quarantaine"]] == [("a.csv", 3, "M2"), ("b.csv", 3, "M3")]
+    assert data["quarantaine"][1]["raison"] == "date illisible : « bientôt »"
+    human = bilan("validate", "--db", db)
+    assert human.returncode == 0 and "Quarantaine par motif" in human.stdout
+
+
+def test_unknown_warehouse_and_bad_arguments_are_one_line(tmp_path):
+    res = bilan("validate", "--db", str(tmp_path / "none.duckdb"))
+    assert res.returncode == 2 and res.stderr.strip().startswith("erreur : entrepôt introuvable")
+    res = bilan("ingest", str(tmp_path / "missing.csv"), "--db", str(tmp_path / "w.duckdb"))
+    assert res.returncode == 2 and "fichier introuvable" in res.stderr and "Traceback" not in res.stderr
