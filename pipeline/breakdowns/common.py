@@ -1,0 +1,135 @@
+"""What every breakdown shares: the columns it reads, the empty-year error, canonical grids, shares.
+
+Why grids: the report lists every canonical category (a thématique nobody asked for still shows with
+0), in the order of data/ref (`ordre`). That order is also the tie-break of the whole-percent rule
+(R2, `pipeline.shares.pct_shares`), so counts are always laid on the canonical grid *before* the
+percentages are computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from pipeline import config
+from pipeline.ref.load import Ref, RefYear, load_ref
+from pipeline.shares import pct_shares
+
+# Columns of the warehouse `missions` table the breakdowns read (the API reads only these).
+COLUMNS: tuple[str, ...] = (
+    "id_demande", "annee", "demandeur_type", "code_insee", "commune", "code_canton",
+    "siren_epci", "population", "classe", "thematique", "domaine", "prestation", "partenaire",
+    "partenaire_type",
+)
+# Columns the trends need from earlier years (and the only ones `previous` needs are annee, id_demande).
+HISTORY_COLUMNS: tuple[str, ...] = ("annee", "id_demande", "demandeur_type", "code_insee", "domaine")
+# Text columns whose values repeat (labels, codes, and id_demande shared by a demande's missions).
+CATEGORICAL: tuple[str, ...] = (
+    "id_demande", "demandeur_type", "code_insee", "commune", "code_canton", "siren_epci", "classe",
+    "thematique", "domaine", "prestation", "partenaire", "partenaire_type",
+)
+
+
+class EmptyYearError(ValueError):
+    """A year with no mission in the warehouse: there is nothing to count and no share to compute."""
+
+
+@lru_cache(maxsize=4)
+def _ref_for(ref_dir: Path) -> Ref:
+    return load_ref(ref_dir)
+
+
+def default_ref() -> Ref:
+    """data/ref as configured (`config.REF_DIR`), loaded once per process."""
+    return _ref_for(Path(config.REF_DIR))
+
+
+def check_year(missions: pl.DataFrame, year: int) -> None:
+    """Refuse an empty year (clear message, no division by zero) or a frame mixing several years."""
+    if missions.height == 0:
+        raise EmptyYearError(f"aucune mission pour {year} dans l'entrepôt")
+    years = set(missions["annee"].unique().to_list())
+    if years != {year}:
+        raise ValueError(f"les missions passées pour {year} contiennent les années {sorted(years)}")
+
+
+def check_labels(missions: pl.DataFrame, ref: Ref, ref_year: RefYear) -> None:
+    """Every label must be canonical: a stray spelling would otherwise vanish from the grids unseen."""
+    allowed = {
+        "domaine": ref.domaines["domaine"],
+        "thematique": ref.thematiques["thematique"],
+        "prestation": ref.prestations["prestation"],
+        "partenaire": ref.partenaires["partenaire"],
+        "partenaire_type": pl.Series(["cd26", "externe"]),
+        "classe": ref_year.classes["classe"],
+        "code_canton": ref_year.cantons["code"],
+    }
+    problems = []
+    for col, labels in allowed.items():
+        seen = missions[col].drop_nulls().unique().cast(pl.String)
+        unknown = sorted(set(seen.to_list()) - set(labels.to_list()))
+        if unknown:
+            problems.append(f"{col}: {unknown[:5]}")
+    if problems:
+        raise ValueError("libellés hors référentiel dans les missions — " + "; ".join(problems))
+
+
+def compact(frame: pl.DataFrame) -> pl.DataFrame:
+    """Repeating text columns as Categorical: same tables, a third of the memory, and distinct counts
+    on integers (about 3× faster on a million rows). Optional: every breakdown accepts plain text too."""
+    return frame.with_columns(pl.col(c).cast(pl.Categorical) for c in CATEGORICAL
+                              if frame.schema.get(c) == pl.String)
+
+
+def communes_rows(missions: pl.DataFrame) -> pl.LazyFrame:
+    """Missions asked by a commune (the only ones with a canton and a size class).
+
+    Lazy on purpose: the query that follows names the few columns it needs, and Polars then filters
+    only those (a 10-million-row year is not copied whole for each table)."""
+    return missions.lazy().filter((pl.col("demandeur_type") == "commune") & pl.col("code_insee").is_not_null())
+
+
+def epci_rows(missions: pl.DataFrame) -> pl.LazyFrame:
+    """Missions asked by an EPCI itself."""
+    return missions.lazy().filter((pl.col("demandeur_type") == "epci") & pl.col("siren_epci").is_not_null())
+
+
+def cantons_grid(ref_year: RefYear) -> pl.DataFrame:
+    """The 19 cantons, by INSEE code, with the report's label."""
+    return (ref_year.cantons.select(pl.col("code").alias("code_canton"),
+                                    pl.col("label_rapport").alias("canton"))
+            .sort("code_canton"))
+
+
+def ordered(frame: pl.DataFrame, *cols: str) -> pl.DataFrame:
+    """A ref frame's label columns in canonical `ordre`."""
+    return frame.sort("ordre").select(cols)
+
+
+def on_grid(grid: pl.DataFrame, counts: pl.DataFrame, on: Sequence[str]) -> pl.DataFrame:
+    """Counts laid on the canonical grid: every category kept in grid order, missing counts 0."""
+    on = list(on)
+    value_cols = [c for c in counts.columns if c not in on]
+    counts = counts.with_columns(pl.col(on).cast(pl.String))
+    out = grid.join(counts, on=on, how="left", maintain_order="left")
+    return out.with_columns(pl.col(value_cols).fill_null(0).cast(pl.Int64))
+
+
+def with_shares(df: pl.DataFrame, count: str = "missions", pct: str = "pct",
+                within: Sequence[str] | None = None) -> pl.DataFrame:
+    """Add whole percents (rule R2) of `count`, in the frame's row order, within groups if given."""
+    counts = df[count].to_list()
+    if not within:
+        pcts = pct_shares(counts)
+    else:
+        groups: dict[tuple, list[int]] = {}
+        for i, k in enumerate(df.select(within).rows()):
+            groups.setdefault(k, []).append(i)
+        pcts = [0] * len(counts)
+        for idx in groups.values():
+            for i, p in zip(idx, pct_shares([counts[i] for i in idx])):
+                pcts[i] = p
+    return df.with_columns(pl.Series(pct, pcts, dtype=pl.Int64))
