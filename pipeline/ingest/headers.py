@@ -59,9 +59,10 @@ def map_header(cells: list[str | None], ref: Ref) -> dict[int, str]:
 
 
 def find_header(sheet: RawSheet, ref: Ref) -> tuple[int, dict[int, str]]:
-    """Index in sheet.rows of the header row and its mapping; NoHeader when none is usable."""
+    """Index in the sheet's first rows of the header row and its mapping; NoHeader when none is usable."""
     best: tuple[int, dict[int, str]] | None = None
-    for idx, (_, cells) in enumerate(sheet.rows[:_HEADER_SCAN]):
+    head = sheet.head_rows(_HEADER_SCAN)
+    for idx, (_, cells) in enumerate(head):
         mapping = map_header(cells, ref)
         if all(f in mapping.values() for f in REQUIRED):
             return idx, mapping
@@ -71,13 +72,13 @@ def find_header(sheet: RawSheet, ref: Ref) -> tuple[int, dict[int, str]]:
         raise NoHeader("aucune ligne d'en-tête reconnue (attendu : "
                        + ", ".join(LABELS[f] for f in REQUIRED) + ")")
     missing = [LABELS[f] for f in REQUIRED if f not in best[1].values()]
-    raise NoHeader(f"colonnes obligatoires absentes ligne {sheet.rows[best[0]][0]} : " + ", ".join(missing))
+    raise NoHeader(f"colonnes obligatoires absentes ligne {head[best[0]][0]} : " + ", ".join(missing))
 
 
 def to_table(sheet: RawSheet, ref: Ref) -> Table:
     """The sheet's data rows under canonical names, plus the row as read (without personal data)."""
     idx, mapping = find_header(sheet, ref)
-    header_line, header_cells = sheet.rows[idx]
+    header_line, header_cells = sheet.head_rows(idx + 1)[idx]
     names: list[str] = []
     personal: list[str] = []
     keep: list[int] = []
@@ -90,20 +91,14 @@ def to_table(sheet: RawSheet, ref: Ref) -> Table:
             name += " (bis)"
         names.append(name)
         keep.append(i)
-    data = sheet.rows[idx + 1:]
-    width = len(header_cells)
-    columns: dict[str, list] = {n: [] for n in names}
-    for _, cells in data:
-        cells = (cells + [None] * width)[:width]
-        for n, i in zip(names, keep):
-            columns[n].append(cells[i])
-    raw = pl.DataFrame(columns, schema={n: pl.Utf8 for n in names})
+    data = sheet.frame.slice(idx + 1)
+    raw = data.select([pl.col(f"c{i}").alias(n) for n, i in zip(names, keep)])
     # Free text may still hold an e-mail or a phone number: redact it in every kept column.
     raw = raw.with_columns(redact_expr(n) for n in names)
     by_field = {field: header_cells[i] or f"colonne {i + 1}" for i, field in mapping.items()}
     canon = {field: names[keep.index(i)] for i, field in mapping.items()}
     frame = raw.select(
-        pl.Series("ligne", [line for line, _ in data], dtype=pl.Int64),
+        data.get_column("ligne"),
         *[pl.col(canon[f]).alias(f) if f in canon else pl.lit(None, dtype=pl.Utf8).alias(f) for f in FIELDS],
         pl.struct(names).struct.json_encode().alias("valeurs") if names else pl.lit("{}").alias("valeurs"),
     )

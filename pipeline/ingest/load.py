@@ -52,7 +52,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ref: Ref) -> list[Lo
             tables.append((sheet, to_table(sheet, ref)))
         except NoHeader as exc:
             # A workbook's notes or empty sheets are not an error as long as another sheet is a table.
-            if len(sheets) > 1 and len(sheet.rows) < 3:
+            if len(sheets) > 1 and sheet.frame.height < 3:
                 continue
             results.append(log_refused(con, sheet.fichier, sheet.chemin, sheet.feuille, sha, sheet.format, str(exc)))
     if not tables and not results:
