@@ -133,7 +133,7 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
     text, encoding = decode(data)
     sep = sniff_separator(text)
     fmt = f"csv {encoding} {_SEP_NAMES[sep]}"
-    head = _python_records(text, sep, limit=_HEAD_RECORDS)
+    head = _python_records(text[:1 << 20], sep, limit=_HEAD_RECORDS)  # title lines + header: the first MiB
     width = max(len(c) for _, c in head)
     start = next(i for i, (_, c) in enumerate(head) if len(c) == width)
     first_line = head[start][0]

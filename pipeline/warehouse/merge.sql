@@ -9,14 +9,20 @@ CREATE OR REPLACE TEMP TABLE merge_in AS
 SELECT *, {content_hash} AS content_hash
 FROM incoming;
 
+-- Only ids that occur more than once in the sheet need ordering: the others skip the window.
 CREATE OR REPLACE TEMP TABLE merge_verdicts AS
-WITH ordered AS (
+WITH repeated AS (
+    SELECT id_mission FROM merge_in GROUP BY id_mission HAVING count(*) > 1
+), ordered AS (
+    SELECT i.*, NULL::VARCHAR AS prev_in_sheet, NULL::VARCHAR AS prev_fichier, NULL::INTEGER AS prev_ligne
+    FROM merge_in i ANTI JOIN repeated r USING (id_mission)
+    UNION ALL BY NAME
     SELECT i.*,
-           lag(i.content_hash) OVER (PARTITION BY i.id_mission ORDER BY i.ligne) AS prev_in_sheet,
-           lag(i.fichier)      OVER (PARTITION BY i.id_mission ORDER BY i.ligne) AS prev_fichier,
-           lag(i.ligne)        OVER (PARTITION BY i.id_mission ORDER BY i.ligne) AS prev_ligne,
-           row_number()        OVER (PARTITION BY i.id_mission ORDER BY i.ligne DESC) AS from_last
-    FROM merge_in i
+           lag(i.content_hash) OVER w AS prev_in_sheet,
+           lag(i.fichier)      OVER w AS prev_fichier,
+           lag(i.ligne)        OVER w AS prev_ligne
+    FROM merge_in i SEMI JOIN repeated r USING (id_mission)
+    WINDOW w AS (PARTITION BY i.id_mission ORDER BY i.ligne)
 )
 SELECT o.*,
        coalesce(o.prev_in_sheet, m.content_hash) AS prev_hash,
@@ -34,10 +40,9 @@ FROM merge_verdicts WHERE verdict = 'conflict';
 
 -- The winner of each id is its last row in the sheet that is not a duplicate of what precedes it.
 CREATE OR REPLACE TEMP TABLE merge_winners AS
-SELECT * FROM (
-    SELECT *, row_number() OVER (PARTITION BY id_mission ORDER BY ligne DESC) AS rk
-    FROM merge_verdicts WHERE verdict <> 'duplicate'
-) WHERE rk = 1;
+SELECT * FROM merge_verdicts
+WHERE verdict <> 'duplicate'
+QUALIFY row_number() OVER (PARTITION BY id_mission ORDER BY ligne DESC) = 1;
 
 DELETE FROM missions WHERE id_mission IN (SELECT id_mission FROM merge_winners);
 

@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 
 CREATE TABLE IF NOT EXISTS missions (
-    id_mission      VARCHAR PRIMARY KEY,
+    id_mission      VARCHAR NOT NULL,  -- unique: the merge keeps one version per id (no index: loads stay fast)
     id_demande      VARCHAR NOT NULL,  -- the export's id_demande, or 'M-' || id_mission when absent
     date_demande    DATE NOT NULL,
     annee           INTEGER NOT NULL,

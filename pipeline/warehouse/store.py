@@ -45,6 +45,7 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    con.execute("SET enable_progress_bar = false")
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     return con
 
@@ -117,5 +118,6 @@ def _content_sql() -> str:
 def _merge(con: duckdb.DuckDBPyConnection) -> None:
     """Run merge.sql: verdict per incoming row, then upsert the winners and record the conflicts."""
     sql = MERGE.read_text(encoding="utf-8").replace("{content_hash}", _content_sql())
-    for statement in [s for s in sql.split(";") if s.strip()]:
+    # statements end with ';' at the end of a line (comments never hold one)
+    for statement in [s for s in sql.split(";\n") if s.strip()]:
         con.execute(statement)
