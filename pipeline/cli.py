@@ -89,14 +89,13 @@ def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : 
              as_json: bool = typer.Option(False, "--json", help="Un objet JSON sur la sortie standard.")) -> None:
     """Résumé de la qualité des données : fichiers, quarantaine par motif, conflits."""
     from pipeline import quality
-    from pipeline.warehouse import connect
+    from pipeline.api import open_warehouse
 
     path = Path(db or config.WAREHOUSE)
     if not path.exists():
         raise CliError(f"entrepôt introuvable : {path} (lancer d'abord `bilan ingest`)", 2)
-    con = connect(path, read_only=True)
-    try:
-        summary = quality.summary(con, year)
+    with open_warehouse(path) as wh:
+        summary = quality.summary(wh, year)
         if as_json:
             sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
             return
@@ -107,7 +106,7 @@ def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : 
             t.add_row(f["fichier"], _fmt(f["lignes_lues"]), _fmt(f["acceptees"]), _fmt(f["quarantaine"]),
                       _fmt(f["doublons"]), _fmt(f["conflits"]), f["refuse"] or "")
         console.print(t)
-        q = quality.quarantine(con, year)
+        q = wh.quarantine(year)
         if q.height:
             t = Table(title=f"Quarantaine par motif ({_fmt(q.height)} lignes)")
             t.add_column("motif")
@@ -117,10 +116,8 @@ def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : 
             console.print(t)
         else:
             console.print("Quarantaine : aucune ligne.")
-        c = quality.conflicts(con, year)
-        console.print(f"Conflits (même mission, contenu différent ; la version la plus récente gagne) : {_fmt(c.height)}")
-    finally:
-        con.close()
+        n_conflicts = wh.conflicts(year).height
+        console.print(f"Conflits (même mission, contenu différent ; la version la plus récente gagne) : {_fmt(n_conflicts)}")
 
 
 @app.command()

@@ -1,12 +1,11 @@
 """The data-quality summary: per-file reconciliation, quarantine by reason, conflicts.
 
-One function builds it from the warehouse; `bilan validate` prints it (or its JSON, whose shape is the
-contract of report-outputs.md) and the site's data-quality page shows the same numbers.
+Built from the analyst API's Warehouse (no second code path); `bilan validate` prints it (or its
+JSON, whose shape is the contract of report-outputs.md) and the site's data-quality page shows the same numbers.
 """
 
 from __future__ import annotations
 
-import duckdb
 import polars as pl
 
 FILES_SQL = """
@@ -27,31 +26,10 @@ GROUP BY fichier, sha256
 ORDER BY min(load_id)
 """
 
-QUARANTINE_SQL = """
-SELECT fichier, feuille, ligne, id_mission, raison, valeurs, annee
-FROM quarantine
-WHERE $year IS NULL OR annee = $year OR annee IS NULL
-ORDER BY load_id, ligne
-"""
 
-CONFLICTS_SQL = """
-SELECT id_mission, ancien_fichier, ancien_ligne, nouveau_fichier, nouveau_ligne, annee
-FROM conflicts
-WHERE $year IS NULL OR annee = $year
-ORDER BY load_id, nouveau_ligne
-"""
-
-
-def files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql(FILES_SQL).pl()
-
-
-def quarantine(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pl.DataFrame:
-    return con.sql(QUARANTINE_SQL, params={"year": year}).pl()
-
-
-def conflicts(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pl.DataFrame:
-    return con.sql(CONFLICTS_SQL, params={"year": year}).pl()
+def files(wh) -> pl.DataFrame:
+    """Per-file reconciliation (a workbook's sheets summed), in load order."""
+    return wh.sql(FILES_SQL).pl()
 
 
 def reason_kind(raison: pl.Expr) -> pl.Expr:
@@ -59,10 +37,10 @@ def reason_kind(raison: pl.Expr) -> pl.Expr:
     return raison.str.split("; ").list.first().str.replace(r"\s*:.*$", "")
 
 
-def summary(con: duckdb.DuckDBPyConnection, year: int | None = None) -> dict:
-    """The JSON object of `bilan validate --json`."""
-    f = files(con)
-    q = quarantine(con, year)
+def summary(wh, year: int | None = None) -> dict:
+    """The JSON object of `bilan validate --json` (wh: a pipeline.api.Warehouse)."""
+    f = files(wh)
+    q = wh.quarantine(year)
     return {
         "files": [
             {"fichier": r["fichier"], "lignes_lues": r["lignes_lues"], "acceptees": r["acceptees"],
