@@ -186,3 +186,13 @@ def test_refused_files_load_nothing_and_others_still_load(tmp_path, content, rea
     counts = ingest_paths([bad, good], db=tmp_path / "w.duckdb")
     assert counts[0].refuse and counts[0].refuse.startswith(reason)
     assert counts[1].acceptees == 3 and len(missions(tmp_path / "w.duckdb")) == 3
+
+
+def test_personal_data_in_a_coded_column_is_redacted_too(tmp_path):
+    rows = [row("C2", "V2", "01/06/2021", "Mairie de Crest", CREST, theme="durand@crest.fr")]
+    db = tmp_path / "w.duckdb"
+    [c] = ingest_paths([write_csv(tmp_path / "stray.csv", rows)], db=db)
+    assert c.quarantaine == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        dump = str([con.execute(f"SELECT * FROM {t}").fetchall() for t in ("raw_rows", "quarantine")])
+    assert "durand@crest.fr" not in dump

@@ -13,6 +13,7 @@ import polars as pl
 from pipeline.clean.geography import commune_lookup, epci_lookup, resolve_cantons
 from pipeline.clean.values import commune_code, digits, parse_date, resolve_labels
 from pipeline.ref import Ref
+from pipeline.text import redact_expr
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 _SYNDICAT_WORDS = ("syndicat", " sivu ", " sivom ", " sm ", " si ", " sie ", " sia ")
@@ -119,7 +120,8 @@ def clean_rows(rows: pl.DataFrame, ref: Ref) -> tuple[pl.DataFrame, pl.DataFrame
     bad = pl.col("raison") != ""
 
     quarantine = df.filter(bad).select(
-        "ligne", "id_mission", pl.when(in_range).then(pl.col("annee")).alias("annee"), "raison", "valeurs")
+        "ligne", "id_mission", pl.when(in_range).then(pl.col("annee")).alias("annee"), "raison", "valeurs",
+    ).with_columns(redact_expr("raison"))   # a reason quotes the value it could not resolve
     return _missions(df.filter(~bad), ref), quarantine
 
 

@@ -23,6 +23,11 @@ LABELS = {"id_mission": "N° mission", "date_demande": "Date de la demande", "de
 # Words that make a column personal data even when its exact spelling is not in the alias table.
 _PERSONAL_WORDS = ("mail", "courriel", "telephone", "tel", "portable", "contact", "elu", "interlocuteur")
 _HEADER_SCAN = 30
+# Fields whose values are codes, dates or labels resolved through the reference: not free text, so the
+# e-mail/phone redaction (regular expressions over every cell) is not run on them. A stray value in
+# them cannot be resolved anyway and sends the row to quarantine.
+_CODED = ("id_mission", "id_demande", "date_demande", "code_insee", "siren", "canton", "thematique",
+          "domaine", "prestation", "partenaire", "demandeur_type")
 
 
 class NoHeader(Exception):
@@ -93,8 +98,9 @@ def to_table(sheet: RawSheet, ref: Ref) -> Table:
         keep.append(i)
     data = sheet.frame.slice(idx + 1)
     raw = data.select([pl.col(f"c{i}").alias(n) for n, i in zip(names, keep)])
-    # Free text may still hold an e-mail or a phone number: redact it in every kept column.
-    raw = raw.with_columns(redact_expr(n) for n in names)
+    # Free text may still hold an e-mail or a phone number: redact it in every free-text column...
+    coded = {canon for f, canon in ((f, names[keep.index(i)]) for i, f in mapping.items()) if f in _CODED}
+    raw = raw.with_columns(redact_expr(n) for n in names if n not in coded)
     by_field = {field: header_cells[i] or f"colonne {i + 1}" for i, field in mapping.items()}
     canon = {field: names[keep.index(i)] for i, field in mapping.items()}
     frame = raw.select(
@@ -102,4 +108,6 @@ def to_table(sheet: RawSheet, ref: Ref) -> Table:
         *[pl.col(canon[f]).alias(f) if f in canon else pl.lit(None, dtype=pl.Utf8).alias(f) for f in FIELDS],
         pl.struct(names).struct.json_encode().alias("valeurs") if names else pl.lit("{}").alias("valeurs"),
     )
+    # and once over the row as read, for a stray address in a coded column (such a row is quarantined)
+    frame = frame.with_columns(redact_expr("valeurs"))
     return Table(frame, header_line, by_field, personal)

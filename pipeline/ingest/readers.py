@@ -137,11 +137,14 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
     width = max(len(c) for _, c in head)
     start = next(i for i, (_, c) in enumerate(head) if len(c) == width)
     first_line = head[start][0]
-    offset = _line_offset(text, first_line)
+    # UTF-8 bytes go to Polars as they are; other encodings are re-encoded once.
+    raw = data[3:] if encoding == "utf-8-bom" else data
+    body_bytes = raw[_line_offset(raw, first_line):] if encoding.startswith("utf-8") else \
+        text[_line_offset(text, first_line):].encode("utf-8")
     try:
-        body = _polars_records(text[offset:], sep, first_line)
+        body = _polars_records(body_bytes, sep, first_line)
     except pl.exceptions.PolarsError:
-        body = _frame(_python_records(text[offset:], sep, first_line=first_line))
+        body = _frame(_python_records(body_bytes.decode("utf-8"), sep, first_line=first_line))
     title = _frame([r for r in head[:start] if any(r[1])]) if start else None
     frame = pl.concat([title, body], how="diagonal") if title is not None and title.height else body
     cols = ["ligne"] + [f"c{i}" for i in range(width)]
@@ -167,18 +170,19 @@ def _python_records(text: str, sep: str, limit: int | None = None, first_line: i
     return out
 
 
-def _line_offset(text: str, line: int) -> int:
-    """Character offset where physical line `line` (1-based) starts."""
+def _line_offset(text: str | bytes, line: int) -> int:
+    """Offset where physical line `line` (1-based) starts, in a str or in bytes."""
+    newline = "\n" if isinstance(text, str) else b"\n"
     offset = 0
     for _ in range(line - 1):
-        offset = text.index("\n", offset) + 1
+        offset = text.index(newline, offset) + 1
     return offset
 
 
-def _polars_records(body: str, sep: str, first_line: int) -> pl.DataFrame:
+def _polars_records(body: bytes, sep: str, first_line: int) -> pl.DataFrame:
     """All records of `body` (which starts with the widest record); a record's line is the first line
     plus the records and embedded line breaks before it."""
-    df = pl.read_csv(body.encode("utf-8"), separator=sep, has_header=False, infer_schema=False,
+    df = pl.read_csv(body, separator=sep, has_header=False, infer_schema=False,
                      truncate_ragged_lines=True, quote_char='"')
     cells = [f"c{i}" for i in range(df.width)]
     df = df.rename(dict(zip(df.columns, cells)))
