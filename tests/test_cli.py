@@ -63,3 +63,14 @@ def test_unknown_warehouse_and_bad_arguments_are_one_line(tmp_path):
     assert res.returncode == 2 and res.stderr.strip().startswith("erreur : entrepôt introuvable")
     res = bilan("ingest", str(tmp_path / "missing.csv"), "--db", str(tmp_path / "w.duckdb"))
     assert res.returncode == 2 and "fichier introuvable" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_committed_sample_export(tmp_path):
+    """The sample in data/raw/samples: 8 rows written by hand, one with a date that cannot be read."""
+    sample = Path(__file__).parent.parent / "data" / "raw" / "samples" / "exemple-export-2021.csv"
+    db = str(tmp_path / "w.duckdb")
+    assert bilan("ingest", str(sample), "--db", db).returncode == 0
+    data = json.loads(bilan("validate", "--json", "--db", db).stdout)
+    f = data["files"][0]
+    assert (f["lignes_lues"], f["acceptees"], f["quarantaine"]) == (8, 7, 1)
+    assert [(q["ligne"], q["id_mission"]) for q in data["quarantaine"]] == [(12, "EX-0008")]
