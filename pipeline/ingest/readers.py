@@ -94,6 +94,14 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+def _head(data: bytes, size: int = 1 << 20) -> bytes:
+    """The first MiB cut after a line end (a multi-byte character is never split)."""
+    if len(data) <= size:
+        return data
+    cut = data.rfind(b"\n", 0, size)
+    return data[: cut + 1] if cut > 0 else data[:size]
+
+
 def sniff_separator(text: str) -> str:
     """The separator that splits the first lines into the most rows of one same width (> 1)."""
     sample = text[:65536]
@@ -130,21 +138,28 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
         raise UnreadableFile("fichier vide")
     if b"\x00" in data[:4096]:
         raise UnreadableFile("fichier binaire : ni CSV ni XLSX")
-    text, encoding = decode(data)
+    # Title lines and header come from the first MiB; a large UTF-8 file is never decoded in Python.
+    text, encoding = decode(_head(data))
+    if encoding not in ("utf-8", "utf-8-bom") or len(data) <= len(_head(data)):
+        text, encoding = decode(data)
     sep = sniff_separator(text)
-    fmt = f"csv {encoding} {_SEP_NAMES[sep]}"
-    head = _python_records(text[:1 << 20], sep, limit=_HEAD_RECORDS)  # title lines + header: the first MiB
+    head = _python_records(text[: 1 << 20], sep, limit=_HEAD_RECORDS)
     width = max(len(c) for _, c in head)
     start = next(i for i, (_, c) in enumerate(head) if len(c) == width)
     first_line = head[start][0]
-    # UTF-8 bytes go to Polars as they are; other encodings are re-encoded once.
     raw = data[3:] if encoding == "utf-8-bom" else data
     body_bytes = raw[_line_offset(raw, first_line):] if encoding.startswith("utf-8") else \
         text[_line_offset(text, first_line):].encode("utf-8")
     try:
         body = _polars_records(body_bytes, sep, first_line)
-    except pl.exceptions.PolarsError:
-        body = _frame(_python_records(body_bytes.decode("utf-8"), sep, first_line=first_line))
+    except pl.exceptions.PolarsError as exc:
+        if encoding.startswith("utf-8") and "utf" in str(exc).lower():   # not UTF-8 after the first MiB
+            text, encoding = data.decode("cp1252", errors="replace"), "windows-1252"
+            body_bytes = text[_line_offset(text, first_line):].encode("utf-8")
+            body = _polars_records(body_bytes, sep, first_line)
+        else:
+            body = _frame(_python_records(body_bytes.decode("utf-8", errors="replace"), sep, first_line=first_line))
+    fmt = f"csv {encoding} {_SEP_NAMES[sep]}"
     title = _frame([r for r in head[:start] if any(r[1])]) if start else None
     frame = pl.concat([title, body], how="diagonal") if title is not None and title.height else body
     cols = ["ligne"] + [f"c{i}" for i in range(width)]
