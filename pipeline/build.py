@@ -52,7 +52,7 @@ def build_year(year: int, db: Path | None = None, out: Path | None = None, pdf: 
         with open_warehouse(db) as wh:
             tables = wh.breakdowns(year)
             quarantine = wh.quarantine(year)
-            ctx = _context(wh, year, tables, quarantine)
+            ctx = _context(wh, year, tables, quarantine, pdf)
         log(f"tableaux calculés ({time.perf_counter() - t0:.1f} s)")
         step = "tableaux (CSV, XLSX, TableSchema)"
         from pipeline.publish.tables import write_tables
@@ -80,12 +80,12 @@ def build_year(year: int, db: Path | None = None, out: Path | None = None, pdf: 
     return target
 
 
-def _context(wh, year, tables, quarantine):
-    from pipeline.site.model import BuildContext
-    from pipeline.ref import load_ref
+def _context(wh, year, tables, quarantine, pdf: bool):
+    """Everything the site and the PDF read, gathered once from the warehouse (pipeline.api)."""
+    from pipeline.site import BuildContext
 
     return BuildContext(
-        year=year, tables=tables, ref=load_ref(), ref_year=wh.ref_year(year),
+        year=year, tables=tables, ref=wh.ref, ref_year=wh.ref_year(year),
         load_log=wh.load_log(), quarantine=quarantine, conflicts=wh.conflicts(year),
-        version=__version__, generated_at=dt.datetime.now().replace(microsecond=0),
+        version=__version__, generated_at=dt.datetime.now().replace(microsecond=0), pdf=pdf,
     )

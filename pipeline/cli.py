@@ -21,8 +21,8 @@ from pipeline import config
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Bilan de l'ingénierie publique : exports de la plate-forme → entrepôt DuckDB → rapport.")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = typer.Option(None, "--db", help="Fichier DuckDB de l'entrepôt (défaut : data/warehouse.duckdb).")
 

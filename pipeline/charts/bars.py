@@ -1,0 +1,72 @@
+"""The two chart shapes every page uses: labelled horizontal bars and a donut.
+
+Why shared: the département and canton charts differ only by their data; one implementation keeps the
+labels (French percent, the tables' R2 percentages — never Plotly's own rounding), hover texts and
+sizes identical everywhere.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from pipeline.charts.style import MUTED, base_layout, wrap
+from pipeline.fmt import fmt_int, fmt_pct
+
+BAR_ROW_PX = 34
+
+
+def hover(share, unit: str) -> str:
+    """Hover text of a share: full label, count and percent, French formatted."""
+    return f"{share.label}<br>{fmt_int(share.count)} {unit} · {fmt_pct(share.pct)}"
+
+
+def hbar(shares, unit: str = "missions", label_width: int = 30, use_short: bool = True) -> go.Figure:
+    """Horizontal bars, first share on top; bar length = count, label = 'pct (count)'.
+
+    Bars are sized by count so two charts of one page compare; the printed text is the whole
+    percent of the report with the count beside it.
+    """
+    shares = list(shares)
+    labels = [wrap(s.short or s.label if use_short else s.label, label_width) for s in shares]
+    fig = go.Figure(go.Bar(
+        y=labels[::-1], x=[s.count for s in shares][::-1], orientation="h",
+        marker={"color": [s.color for s in shares][::-1], "line": {"width": 0}},
+        text=[f"{fmt_pct(s.pct)} ({fmt_int(s.count)})" for s in shares][::-1],
+        # "auto": outside short bars, inside the long ones (so a narrow phone screen never cuts a label)
+        textposition="auto", insidetextanchor="end", cliponaxis=False, textangle=0,
+        hovertext=[hover(s, unit) for s in shares][::-1], hovertemplate="%{hovertext}<extra></extra>",
+    ))
+    top = max((s.count for s in shares), default=1)
+    n_lines = sum(max(1, lab.count("<br>") + 1) for lab in labels)
+    base_layout(fig, height=max(120, 30 + BAR_ROW_PX * len(shares) + 8 * (n_lines - len(shares))))
+    fig.update_xaxes(visible=False, range=[0, top * 1.32])
+    fig.update_yaxes(tickfont={"size": 12}, automargin=True)
+    fig.update_layout(bargap=0.28, uniformtext={"minsize": 10, "mode": "show"})
+    return fig
+
+
+def donut(shares, unit: str = "missions", height: int = 380, legend_width: int = 40) -> go.Figure:
+    """A donut with the report's whole percents on the slices and a legend below (phone-friendly)."""
+    shares = list(shares)
+    fig = go.Figure(go.Pie(
+        labels=[wrap(s.short or s.label, legend_width) for s in shares],
+        values=[s.count for s in shares], hole=0.55, sort=False, direction="clockwise", rotation=0,
+        marker={"colors": [s.color for s in shares], "line": {"color": "white", "width": 1.5}},
+        text=[fmt_pct(s.pct) if s.pct >= 3 else "" for s in shares], textinfo="text",
+        textposition="inside", insidetextorientation="horizontal",
+        hovertext=[hover(s, unit) for s in shares], hovertemplate="%{hovertext}<extra></extra>",
+    ))
+    base_layout(fig, height=height, legend=True)
+    fig.update_layout(legend={"y": -0.02, "traceorder": "normal"}, uniformtext={"minsize": 10, "mode": "hide"})
+    return fig
+
+
+def empty(message: str = "Aucune donnée pour cette année.") -> go.Figure:
+    """A placeholder figure (a canton with no demande) rather than a broken chart."""
+    fig = go.Figure()
+    base_layout(fig, height=120)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=message, showarrow=False, font={"color": MUTED})
+    return fig
+
