@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.fmt import fmt_int
+from pipeline.quality import reason_kind
 from pipeline.text import key
 
 MAX_ROWS_PER_REASON = 200   # beyond this the page points to quarantine.csv
@@ -94,6 +95,7 @@ class QuarantineRow:
     ligne: str
     id_mission: str
     valeurs: list[tuple[str, str]]   # (column as read, value as read)
+    raison: str = ""
 
 
 @dataclass
@@ -180,7 +182,7 @@ def _values(text: str | None) -> list[tuple[str, str]]:
 
 def _qrow(r: dict) -> QuarantineRow:
     return QuarantineRow(_s(r["fichier"]), _s(r["feuille"]), _s(r["ligne"]), _s(r["id_mission"]),
-                         _values(r["valeurs"]))
+                         _values(r["valeurs"]), _s(r["raison"]))
 
 
 def qualite(ctx) -> Qualite:
@@ -193,9 +195,11 @@ def qualite(ctx) -> Qualite:
               **{k: fmt_int(r.get(k)) for k in cols}, "refuse": _s(r.get("refuse"))}
              for r in log.iter_rows(named=True)]
     reasons = []
-    counts = q.group_by("raison").agg(pl.len().alias("n")).sort(["n", "raison"], descending=[True, False])
+    # Grouped by kind of reason ("code commune inconnu"), each row keeping its own full reason.
+    q = q.with_columns(reason_kind(pl.col("raison")).alias("motif"))
+    counts = q.group_by("motif").agg(pl.len().alias("n")).sort(["n", "motif"], descending=[True, False])
     for raison, n in counts.iter_rows():
-        rows = q.filter(pl.col("raison") == raison).sort("fichier", "ligne")
+        rows = q.filter(pl.col("motif") == raison).sort("fichier", "ligne")
         shown = [_qrow(r) for r in rows.head(MAX_ROWS_PER_REASON).iter_rows(named=True)]
         reasons.append(ReasonGroup(_s(raison), n, shown, max(0, n - MAX_ROWS_PER_REASON)))
     unresolved = [_qrow(r) for r in q.iter_rows(named=True) if "canton" in key(r["raison"])]
