@@ -21,13 +21,6 @@ _SYNDICAT_WORDS = ("syndicat", " sivu ", " sivom ", " sm ", " si ", " sie ", " s
 _RAW_RENAMED = ("code_insee", "siren", "canton", "thematique", "domaine", "prestation", "partenaire",
                 "demandeur_type")
 
-MISSION_COLUMNS = [
-    "id_mission", "id_demande", "date_demande", "annee", "demandeur", "demandeur_type", "code_insee",
-    "code_insee_lu", "commune", "code_canton", "canton", "siren_epci", "epci", "population", "classe",
-    "thematique", "domaine", "prestation", "partenaire", "partenaire_type", "objet", "statut",
-    "avertissement", "ligne",
-]
-
 
 def _reason(cond: pl.Expr, text: pl.Expr | str) -> pl.Expr:
     return pl.when(cond).then(text if isinstance(text, pl.Expr) else pl.lit(text))
