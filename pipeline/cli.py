@@ -76,6 +76,20 @@ def run_ingest(paths: list[Path], db: Path | None) -> int:
     return 2 if refused else 0
 
 
+def run_build(year: int, db: Path | None, out: Path | None, pdf: bool) -> Path:
+    """Build with a progress bar over the steps (tables, site, PDF); each step prints its time."""
+    from pipeline.build import build_year
+
+    with _progress() as progress:
+        task = progress.add_task(f"Bilan {year}", total=3 if pdf else 2)
+
+        def log(message: str) -> None:
+            err.print(message, highlight=False)
+            progress.advance(task)
+
+        return build_year(year, db=db, out=out, pdf=pdf, log=log)
+
+
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="Fichiers d'export, ou dossiers qui en contiennent."),
            db: Optional[Path] = DbOption) -> None:
@@ -142,9 +156,7 @@ def build(year: int = typer.Argument(..., help="Année du bilan."),
           out: Optional[Path] = typer.Option(None, "--out", help="Dossier de sortie (défaut : reports/ANNÉE)."),
           pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF.")) -> None:
     """Construit les tableaux, graphiques, cartes et le site (et le PDF) d'une année."""
-    from pipeline.build import build_year
-
-    target = build_year(year, db=db, out=out, pdf=pdf, log=lambda m: err.print(m, highlight=False))
+    target = run_build(year, db, out, pdf)
     console.print(f"Rapport {year} : {target / 'index.html'}", highlight=False)
 
 
@@ -153,7 +165,6 @@ def demo(out: Optional[Path] = typer.Option(None, "--out", help="Dossier du rapp
          pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF.")) -> None:
     """De zéro : exports synthétiques 2020 et 2021, chargement dans un entrepôt neuf, bilan 2021."""
     from pipeline import synth as synth_mod
-    from pipeline.build import build_year
 
     exports = config.DEMO_DIR / "exports"
     db = config.DEMO_DB
@@ -162,7 +173,7 @@ def demo(out: Optional[Path] = typer.Option(None, "--out", help="Dossier du rapp
     files = synth_mod.write_demo_exports(exports)
     console.print(f"{len(files)} exports synthétiques écrits dans {exports}", highlight=False)
     run_ingest(files, db)
-    target = build_year(2021, db=db, out=out, pdf=pdf, log=lambda m: err.print(m, highlight=False))
+    target = run_build(2021, db, out, pdf)
     console.print(f"Entrepôt : {db}", highlight=False)
     console.print(f"Rapport 2021 : {target / 'index.html'}", highlight=False)
 
