@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REF_DIR = Path(os.environ.get("BILAN_REF_DIR", ROOT / "data" / "ref"))
+REF_DIR = Path(os.environ.get("BILAN_REF_DIR") or ROOT / "data" / "ref")
 RAW_DIR = ROOT / "data" / "raw"
 DEMO_DIR = ROOT / "data" / "demo"          # synthetic exports written by `bilan demo` (not committed)
-WAREHOUSE = Path(os.environ.get("BILAN_DB", ROOT / "data" / "warehouse.duckdb"))
+WAREHOUSE = Path(os.environ.get("BILAN_DB") or ROOT / "data" / "warehouse.duckdb")
 REPORTS_DIR = ROOT / "reports"              # templates live here; built years go to reports/YEAR/
 TEMPLATES_DIR = REPORTS_DIR / "templates"
 
