@@ -196,3 +196,16 @@ def test_personal_data_in_a_coded_column_is_redacted_too(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         dump = str([con.execute(f"SELECT * FROM {t}").fetchall() for t in ("raw_rows", "quarantine")])
     assert "durand@crest.fr" not in dump
+
+
+def test_workbook_notes_sheet_is_skipped_but_a_broken_table_sheet_is_refused(tmp_path):
+    notes = (["Notes"], [["Export fait à la main"], ["Vérifier les doublons"], ["Contacter le service"]])
+    ok = (HEADER, [row("W1", "DW1", "01/06/2021", "Mairie de Crest", CREST)])
+    f = write_xlsx(tmp_path / "notes.xlsx", {"Missions": ok, "Notes": notes})
+    counts = ingest_paths([f], db=tmp_path / "w.duckdb")
+    assert [(c.feuille, c.acceptees, c.refuse) for c in counts] == [("Missions", 1, None)]
+    broken = (["N° mission", "Collectivité", "Thématique"], [["W2", "Crest", "Énergie"]])
+    g = write_xlsx(tmp_path / "broken.xlsx", {"Missions": ok, "Incomplet": broken})
+    counts = ingest_paths([g], db=tmp_path / "w2.duckdb")
+    assert counts[0].feuille == "Incomplet" and counts[0].refuse.startswith("colonnes obligatoires absentes")
+    assert counts[1].acceptees == 1

@@ -31,7 +31,12 @@ _CODED = ("id_mission", "id_demande", "date_demande", "code_insee", "siren", "ca
 
 
 class NoHeader(Exception):
-    """No usable header row: the message names what is missing."""
+    """No usable header row: the message names what is missing. `partial`: some columns were
+    recognised (a table with required columns missing), as opposed to no table at all."""
+
+    def __init__(self, message: str, partial: bool = False):
+        super().__init__(message)
+        self.partial = partial
 
 
 @dataclass
@@ -77,7 +82,7 @@ def find_header(sheet: RawSheet, ref: Ref) -> tuple[int, dict[int, str]]:
         raise NoHeader("aucune ligne d'en-tête reconnue (attendu : "
                        + ", ".join(LABELS[f] for f in REQUIRED) + ")")
     missing = [LABELS[f] for f in REQUIRED if f not in best[1].values()]
-    raise NoHeader(f"colonnes obligatoires absentes ligne {head[best[0]][0]} : " + ", ".join(missing))
+    raise NoHeader(f"colonnes obligatoires absentes ligne {head[best[0]][0]} : " + ", ".join(missing), partial=True)
 
 
 def to_table(sheet: RawSheet, ref: Ref) -> Table:

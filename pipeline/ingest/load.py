@@ -46,17 +46,20 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ref: Ref) -> list[Lo
     except UnreadableFile as exc:
         return [log_refused(con, path.name, str(path), None, sha, None, str(exc))]
     results: list[LoadCounts] = []
-    tables = []
+    tables, not_tables = [], []
     for sheet in sheets:
         try:
             tables.append((sheet, to_table(sheet, ref)))
         except NoHeader as exc:
-            # A workbook's notes or empty sheets are not an error as long as another sheet is a table.
-            if len(sheets) > 1 and sheet.frame.height < 3:
-                continue
-            results.append(log_refused(con, sheet.fichier, sheet.chemin, sheet.feuille, sha, sheet.format, str(exc)))
+            if exc.partial:   # a table whose required columns are missing: refused, and said
+                results.append(log_refused(con, sheet.fichier, sheet.chemin, sheet.feuille, sha, sheet.format, str(exc)))
+            else:
+                not_tables.append((sheet, exc))
+    # A workbook's notes or empty sheets are not an error as long as another sheet is a table.
     if not tables and not results:
-        results.append(log_refused(con, path.name, str(path), None, sha, "xlsx", "aucune feuille ne contient de tableau"))
+        sheet, exc = not_tables[0]
+        feuille = sheet.feuille if len(sheets) > 1 else None
+        results.append(log_refused(con, path.name, str(path), feuille, sha, sheet.format, str(exc)))
     for sheet, table in tables:
         missions, quarantine = clean_rows(table.frame, ref)
         results.append(store_sheet(con, fichier=sheet.fichier, chemin=sheet.chemin, feuille=sheet.feuille,
