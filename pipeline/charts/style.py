@@ -62,6 +62,10 @@ def to_div(fig: go.Figure, div_id: str) -> str:
     include_plotlyjs=False: the site ships one shared assets/plotly.min.js; include_mathjax=False:
     nothing may be fetched from a CDN.
     """
+    # Bars and donuts have their data table under them; their mode bar only hid the top labels.
+    # Maps keep it (zoom).
+    is_map = any(t.type in ("choropleth", "scattergeo") for t in fig.data)
+    config = PLOTLY_CONFIG if is_map else {**PLOTLY_CONFIG, "displayModeBar": False}
     return fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False,
-                       config=PLOTLY_CONFIG, div_id=div_id, default_width="100%",
+                       config=config, div_id=div_id, default_width="100%",
                        default_height=f"{fig.layout.height or 400}px")
