@@ -14,13 +14,15 @@ _EXCEL_EPOCH = pl.date(1899, 12, 30)
 
 
 def parse_date(column: str) -> pl.Expr:
-    """2021-03-15, 15/03/2021, 15-03-2021, 15/03/21, '15/03/2021 10:42', or an Excel serial number."""
+    """2021-03-15, 2021/03/15, 15/03/2021, 15-03-2021, 15.03.2021, 15/03/21, '15/03/2021 10:42',
+    '2021-03-15T10:42:00', or an Excel serial number. An impossible date (30/02) is not a date."""
     raw = pl.col(column).str.strip_chars()
     day = raw.str.replace(r"[ T].*$", "")
     dmy = day.str.replace_all(r"[.\-]", "/")
     serial = raw.str.extract(r"^(\d{4,5})(?:\.\d+)?$", 1).cast(pl.Int64, strict=False)
     return (
-        pl.when(day.str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")).then(day.str.to_date("%Y-%m-%d", strict=False))
+        pl.when(day.str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$"))
+        .then(day.str.replace_all("/", "-").str.to_date("%Y-%m-%d", strict=False))
         .when(dmy.str.contains(r"^\d{1,2}/\d{1,2}/\d{4}$")).then(dmy.str.to_date("%d/%m/%Y", strict=False))
         .when(dmy.str.contains(r"^\d{1,2}/\d{1,2}/\d{2}$")).then(dmy.str.to_date("%d/%m/%y", strict=False))
         .when(serial.is_between(20000, 80000)).then(_EXCEL_EPOCH + pl.duration(days=serial))

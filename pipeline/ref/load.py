@@ -7,6 +7,7 @@ COG 2021 and 2026 on COG 2026, and the rule lives in a table an analyst can read
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -97,7 +98,14 @@ class Ref:
 
     def resolve(self, champ: str, value: object) -> str | None:
         """Canonical label (or code) of a value as spelled in an export; None when unknown."""
-        return self.alias_map.get(champ, {}).get(key(value))
+        k = key(value)
+        found = self.alias_map.get(champ, {}).get(k)
+        if found is None and champ == "canton":   # "Canton de Valence-2", "canton du Diois"
+            found = self.alias_map["canton"].get(_CANTON_PREFIX.sub("", k))
+        return found
+
+
+_CANTON_PREFIX = re.compile(r"^canton (?:de la |de l |de |du |des |d )?")
 
 
 def size_class_expr(classes: pl.DataFrame, population_col: str) -> pl.Expr:
