@@ -142,10 +142,12 @@ def synth(out: Path = typer.Option(Path("data/demo/exports"), "--out", help="Dos
     """Écrit des exports synthétiques : calibrés sur le rapport 2021 (défaut) ou de taille N (--missions)."""
     from pipeline import synth as synth_mod
 
-    if missions is None:
-        files = synth_mod.write_demo_exports(out)
-    else:
-        files = synth_mod.write_scaled(out, missions=missions, seed=seed, year=year)
+    with _progress() as progress:
+        progress.add_task("Exports synthétiques", total=None)
+        if missions is None:
+            files = synth_mod.write_demo_exports(out)
+        else:
+            files = synth_mod.write_scaled(out, missions=missions, seed=seed, year=year)
     for f in files:
         console.print(str(f), highlight=False)
 
