@@ -36,6 +36,12 @@ FROM quarantine
 ORDER BY fichier, feuille NULLS FIRST, ligne
 """
 SQL_LOAD_LOG = "SELECT * FROM load_log ORDER BY load_id"
+SQL_WARNINGS = """
+SELECT fichier, feuille, ligne, id_mission, avertissement
+FROM missions
+WHERE avertissement IS NOT NULL AND ($year IS NULL OR annee = $year)
+ORDER BY fichier, feuille NULLS FIRST, ligne
+"""
 SQL_CONFLICTS = "SELECT * FROM conflicts {where} ORDER BY load_id, id_mission"
 
 
@@ -115,6 +121,11 @@ class Warehouse:
             return self.con.sql(SQL_QUARANTINE.format(where="")).pl()
         where = "WHERE annee = $year OR annee IS NULL"
         return self.con.sql(SQL_QUARANTINE.format(where=where), params={"year": year}).pl()
+
+    def warnings(self, year: int | None = None) -> pl.DataFrame:
+        """Accepted missions with a remark (pre-merger code translated, export's domaine or canton
+        overruled by the reference)."""
+        return self.con.sql(SQL_WARNINGS, params={"year": year}).pl()
 
     def load_log(self) -> pl.DataFrame:
         """One row per file (or sheet) a load looked at: counts, refusal, whether already loaded."""

@@ -86,6 +86,6 @@ def _context(wh, year, tables, quarantine, pdf: bool):
 
     return BuildContext(
         year=year, tables=tables, ref=wh.ref, ref_year=wh.ref_year(year),
-        load_log=wh.load_log(), quarantine=quarantine, conflicts=wh.conflicts(year),
+        load_log=wh.load_log(), quarantine=quarantine, conflicts=wh.conflicts(year), warnings=wh.warnings(year),
         version=__version__, generated_at=dt.datetime.now().replace(microsecond=0), pdf=pdf,
     )

@@ -132,6 +132,10 @@ def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : 
             console.print("Quarantaine : aucune ligne.")
         n_conflicts = wh.conflicts(year).height
         console.print(f"Conflits (même mission, contenu différent ; la version la plus récente gagne) : {_fmt(n_conflicts)}")
+        warnings = wh.warnings(year)
+        console.print(f"Avertissements (missions acceptées avec une remarque) : {_fmt(warnings.height)}")
+        for motif, n in quality.by_reason(warnings.rename({"avertissement": "raison"})).iter_rows():
+            console.print(f"  {motif} : {_fmt(n)}", highlight=False)
 
 
 @app.command()

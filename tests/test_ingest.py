@@ -209,3 +209,21 @@ def test_workbook_notes_sheet_is_skipped_but_a_broken_table_sheet_is_refused(tmp
     counts = ingest_paths([g], db=tmp_path / "w2.duckdb")
     assert counts[0].feuille == "Incomplet" and counts[0].refuse.startswith("colonnes obligatoires absentes")
     assert counts[1].acceptees == 1
+
+
+def test_remarks_are_kept_as_warnings_on_accepted_missions(tmp_path):
+    rows = [row("R1", "Q1", "01/06/2021", "Miribel", "26184"),
+            row("R2", "Q2", "01/06/2021", "Crest", CREST, canton="Valence 1")]
+    header = HEADER + ["Domaine"]
+    rows[0] += [""]
+    rows[1] += ["Santé"]                     # the thématique (Numérique - Démat) says Numérique
+    db = tmp_path / "w.duckdb"
+    [c] = ingest_paths([write_csv(tmp_path / "remarks.csv", rows, header=header)], db=db)
+    assert c.acceptees == 2
+    from pipeline.api import open_warehouse
+
+    with open_warehouse(db) as wh:
+        w = dict(wh.warnings(2021).select("id_mission", "avertissement").iter_rows())
+    assert w["R1"] == "ancien code commune rattaché : 26184 → 26210 (Valherbasse)"
+    assert "domaine de l'export ignoré : « Santé », la thématique relève de Numérique" in w["R2"]
+    assert "canton de l'export ignoré : « Valence 1 », la commune est dans le canton Crest" in w["R2"]

@@ -128,11 +128,14 @@ def _missions(df: pl.DataFrame, ref: Ref) -> pl.DataFrame:
            .join(cantons, on="code_canton", how="left")
     warnings = [
         _reason(pl.col("domaine_lu").is_not_null() & (pl.col("domaine_lu") != pl.col("domaine")),
-                pl.lit("domaine ") + _quote("domaine_brut") + pl.lit(" ignoré : la thématique relève de ") + pl.col("domaine")),
+                pl.lit("domaine de l'export ignoré : ") + _quote("domaine_brut") + pl.lit(", la thématique relève de ")
+                + pl.col("domaine")),
         _reason(is_commune & pl.col("canton_lu").is_not_null() & (pl.col("canton_lu") != pl.col("code_canton")),
-                pl.lit("canton ") + _quote("canton_brut") + pl.lit(" ignoré : la commune est dans le canton ") + pl.col("canton")),
+                pl.lit("canton de l'export ignoré : ") + _quote("canton_brut") + pl.lit(", la commune est dans le canton ")
+                + pl.col("canton")),
         _reason(is_commune & (pl.col("code_lu") != pl.col("code_insee")),
-                pl.lit("ancien code ") + pl.col("code_lu") + pl.lit(" rattaché à ") + pl.col("code_insee")),
+                pl.lit("ancien code commune rattaché : ") + pl.col("code_lu") + pl.lit(" → ") + pl.col("code_insee")
+                + pl.lit(" (") + pl.col("commune") + pl.lit(")")),
     ]
     return df.select(
         "id_mission",

@@ -26,6 +26,8 @@ LOAD_LOG_SCHEMA = {
 }
 QUARANTINE_SCHEMA = {"fichier": pl.Utf8, "feuille": pl.Utf8, "ligne": pl.Int64, "id_mission": pl.Utf8,
                      "raison": pl.Utf8, "valeurs": pl.Utf8}
+WARNINGS_SCHEMA = {"fichier": pl.Utf8, "feuille": pl.Utf8, "ligne": pl.Int64, "id_mission": pl.Utf8,
+                   "avertissement": pl.Utf8}
 CONFLICTS_SCHEMA = {"id_mission": pl.Utf8, "ancien_fichier": pl.Utf8, "ancien_ligne": pl.Int64,
                     "nouveau_fichier": pl.Utf8, "nouveau_ligne": pl.Int64}
 
@@ -44,6 +46,7 @@ class BuildContext:
                 doublons, conflits, refuse
     quarantine  fichier, feuille, ligne, id_mission, raison, valeurs (JSON text of the row as read)
     conflicts   id_mission, ancien_fichier, ancien_ligne, nouveau_fichier, nouveau_ligne
+    warnings    fichier, feuille, ligne, id_mission, avertissement (accepted missions with a remark)
     table_files names of the files in OUT/tables to list on the downloads page; None = list the folder
     pdf         link OUT/bilan-YEAR.pdf from the site: True = yes (it will be written), None = if it
                 exists when the site is built, False = no
@@ -56,6 +59,7 @@ class BuildContext:
     load_log: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LOAD_LOG_SCHEMA))
     quarantine: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=QUARANTINE_SCHEMA))
     conflicts: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CONFLICTS_SCHEMA))
+    warnings: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=WARNINGS_SCHEMA))
     version: str = __version__
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     table_files: list[str] | None = None

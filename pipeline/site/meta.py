@@ -115,6 +115,8 @@ class Qualite:
     conflicts: list[dict]
     n_quarantine: int = 0
     n_conflicts: int = 0
+    warnings: list[dict] = field(default_factory=list)
+    n_warnings: int = 0
 
 
 @dataclass
@@ -204,7 +206,9 @@ def qualite(ctx) -> Qualite:
         reasons.append(ReasonGroup(_s(raison), n, shown, max(0, n - MAX_ROWS_PER_REASON)))
     unresolved = [_qrow(r) for r in q.iter_rows(named=True) if "canton" in key(r["raison"])]
     conflicts = [{k: _s(v) for k, v in r.items()} for r in c.iter_rows(named=True)]
-    return Qualite(totals, files, reasons, unresolved, conflicts, q.height, c.height)
+    w = ctx.warnings
+    warnings = [{k: _s(v) for k, v in r.items()} for r in w.head(MAX_ROWS_PER_REASON).iter_rows(named=True)]
+    return Qualite(totals, files, reasons, unresolved, conflicts, q.height, c.height, warnings, w.height)
 
 
 def telechargements(ctx, names: list[str], folder: Path | None = None) -> Telechargements:
