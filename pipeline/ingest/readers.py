@@ -139,8 +139,9 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
     if b"\x00" in data[:4096]:
         raise UnreadableFile("fichier binaire : ni CSV ni XLSX")
     # Title lines and header come from the first MiB; a large UTF-8 file is never decoded in Python.
-    text, encoding = decode(_head(data))
-    if encoding not in ("utf-8", "utf-8-bom") or len(data) <= len(_head(data)):
+    head_bytes = _head(data)
+    text, encoding = decode(head_bytes)
+    if encoding not in ("utf-8", "utf-8-bom") or len(data) <= len(head_bytes):
         text, encoding = decode(data)
     sep = sniff_separator(text)
     head = _python_records(text[: 1 << 20], sep, limit=_HEAD_RECORDS)
