@@ -2,18 +2,30 @@
 
 Everything is written into a temporary folder beside the target; only when every step succeeded is the
 previous report replaced. A failed build leaves the previous report untouched and says which step failed.
+
+The output folder is the tool's, never the user's: a build writes only into a folder that does not exist
+yet, an empty folder, or a folder holding a report bilan built (it carries the marker file MARKER).
+Anything else is refused in one line and left as it is — a mistyped `--out .` must not delete a
+user's notes or the warehouse. A lock beside the target (`.NAME.lock`, flock) serialises builds of one
+report; while holding it, every `.NAME.tmp-*` left by an interrupted build is stale and is removed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import json
+import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline import __version__, config
+
+MARKER = ".bilan-rapport.json"   # in every built report: what built it (and the inputs' fingerprint)
 
 
 class BuildError(Exception):
@@ -22,6 +34,54 @@ class BuildError(Exception):
     def __init__(self, message: str, exit_code: int = 1):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def check_target(target: Path) -> None:
+    """Refuse (exit 2) a target the tool may not replace: a file, or a non-empty folder without MARKER."""
+    if not target.exists() and not target.is_symlink():
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise BuildError(f"{target} existe et n'est pas un dossier de rapport : rien n'a été écrit", 2)
+    if (target / MARKER).is_file() or not any(target.iterdir()):
+        return
+    raise BuildError(f"le dossier {target} existe et ne contient pas un rapport construit par bilan : "
+                     "rien n'a été écrit (choisir un dossier neuf ou vide)", 2)
+
+
+@contextmanager
+def _lock(target: Path) -> Iterator[None]:
+    """One build of a given report at a time (an flock, released even on kill -9)."""
+    path = target.with_name(f".{target.name}.lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"une autre construction de {target} est en cours (verrou {path})", 2) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _clean_stale(target: Path) -> None:
+    """Leftovers of an interrupted build (called with the lock held, so none of them is in use).
+
+    `.NAME.tmp-*` is an unfinished report: removed. `.NAME.old-*` is the previous report set aside by
+    _swap: put back if the interruption came before the new one took its place, else removed."""
+    for tmp in target.parent.glob(f".{target.name}.tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    for old in sorted(target.parent.glob(f".{target.name}.old-*")):
+        if not target.exists():
+            old.rename(target)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _publishable(tmp: Path) -> None:
+    """mkdtemp creates its folder 0700; a published report gets the usual modes (umask applied)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)
 
 
 def _swap(tmp: Path, target: Path) -> None:
@@ -36,15 +96,26 @@ def _swap(tmp: Path, target: Path) -> None:
 
 
 def build_year(year: int, db: Path | None = None, out: Path | None = None, pdf: bool = False,
-               log: Callable[[str], None] = lambda _m: None) -> Path:
-    """Build the report of `year` from the warehouse `db` into `out`; returns `out`."""
-    from pipeline.api import open_warehouse
+               log: Callable[[str], None] = lambda _m: None, tables_only: bool = False) -> Path:
+    """Build the report of `year` from the warehouse `db` into `out`; returns `out`.
 
+    tables_only: the CSV/XLSX tables (and the marker), no site, charts or maps."""
     target = Path(out or config.report_dir(year)).resolve()
     db = Path(db or config.WAREHOUSE)
     if not db.exists():
         raise BuildError(f"entrepôt introuvable : {db} (lancer d'abord `bilan ingest` ou `bilan demo`)", 2)
+    check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(target):
+        _clean_stale(target)
+        check_target(target)   # again: the folder may have changed while we waited for nothing
+        _build(year, db, target, pdf, tables_only, log)
+    return target
+
+
+def _build(year: int, db: Path, target: Path, pdf: bool, tables_only: bool, log: Callable[[str], None]) -> None:
+    from pipeline.api import open_warehouse
+
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     step = "lecture de l'entrepôt"
     try:
@@ -52,24 +123,28 @@ def build_year(year: int, db: Path | None = None, out: Path | None = None, pdf: 
         with open_warehouse(db) as wh:
             tables = wh.breakdowns(year)
             quarantine = wh.quarantine(year)
-            ctx = _context(wh, year, tables, quarantine, pdf)
+            ctx = None if tables_only else _context(wh, year, tables, quarantine, pdf)
         log(f"tableaux calculés ({time.perf_counter() - t0:.1f} s)")
         step = "tableaux (CSV, XLSX, TableSchema)"
         from pipeline.publish.tables import write_tables
 
         write_tables(tables, tmp, year, quarantine=quarantine)
-        step = "site HTML"
-        from pipeline.site import build_site
+        if ctx is not None:
+            step = "site HTML"
+            from pipeline.site import build_site
 
-        build_site(ctx, tmp)
-        log(f"site écrit ({time.perf_counter() - t0:.1f} s)")
-        if pdf:
+            build_site(ctx, tmp)
+            log(f"site écrit ({time.perf_counter() - t0:.1f} s)")
+        if pdf and ctx is not None:
             step = "PDF"
             from pipeline.print import build_pdf
 
             build_pdf(ctx, tmp)
             log(f"PDF écrit ({time.perf_counter() - t0:.1f} s)")
         step = "mise en place"
+        marker = {"outil": "bilan", "version": __version__, "annee": year, "pdf": pdf, "tables_only": tables_only}
+        (tmp / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        _publishable(tmp)
         _swap(tmp, target)
     except Exception as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -77,7 +152,6 @@ def build_year(year: int, db: Path | None = None, out: Path | None = None, pdf: 
         if type(exc).__name__ == "EmptyYearError":
             code = 2
         raise BuildError(f"échec de l'étape « {step} » : {exc} ; le rapport précédent est inchangé", code) from exc
-    return target
 
 
 def _context(wh, year, tables, quarantine, pdf: bool):
