@@ -190,6 +190,11 @@ def demo(out: Optional[Path] = typer.Option(None, "--out", help="Dossier du rapp
     console.print(f"Rapport 2021 : {target / 'index.html'}", highlight=False)
 
 
+from pipeline.habitat.cli import app as habitat_app  # noqa: E402  (light: typer only)
+
+app.add_typer(habitat_app, name="habitat")
+
+
 def main() -> None:
     """Entry point: one line per error, never a traceback (unless BILAN_DEBUG=1)."""
     try:
