@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.clean.geography import commune_lookup, epci_lookup, resolve_cantons
-from pipeline.clean.values import commune_code, digits, parse_date, resolve_labels
+from pipeline.clean.values import commune_code, digits, parse_date, resolve_labels, resolve_labels_for_year
 from pipeline.ref import Ref
 from pipeline.text import redact_expr
 
@@ -40,13 +40,13 @@ def clean_rows(rows: pl.DataFrame, ref: Ref) -> tuple[pl.DataFrame, pl.DataFrame
         parse_date("date_demande").alias("date"),
         commune_code("code_insee_brut").alias("code_lu"),
         digits("siren_brut").alias("siren_lu"),
-        resolve_labels(rows, "thematique_brut", "thematique", ref).alias("thematique_c"),
         resolve_labels(rows, "domaine_brut", "domaine", ref).alias("domaine_lu"),
-        resolve_labels(rows, "prestation_brut", "prestation", ref).alias("prestation_c"),
-        resolve_labels(rows, "partenaire_brut", "partenaire", ref).alias("partenaire_c"),
         resolve_labels(rows, "demandeur_type_brut", "type_demandeur", ref).alias("type_lu"),
         resolve_cantons(ref, rows.get_column("canton_brut")).alias("canton_lu"),
     ).with_columns(pl.col("date").dt.year().cast(pl.Int32).alias("annee"))
+    # Labels of the taxonomy: valid in the row's year, or a reason naming the closest labels.
+    df = pl.concat([df, *[resolve_labels_for_year(df, f"{champ}_brut", champ, ref)
+                          for champ in ("thematique", "prestation", "partenaire")]], how="horizontal")
 
     in_range = pl.col("annee").is_between(YEAR_MIN, YEAR_MAX)
     years = sorted(y for y in df.filter(in_range).get_column("annee").unique().to_list() if y is not None)
@@ -100,14 +100,11 @@ def clean_rows(rows: pl.DataFrame, ref: Ref) -> tuple[pl.DataFrame, pl.DataFrame
         _reason(is_epci & has_siren & pl.col("epci_nom").is_null() & in_range,
                 pl.lit("SIREN d'EPCI inconnu : ") + pl.col("siren_lu")),
         _reason(pl.col("thematique_brut").is_null(), "thématique manquante"),
-        _reason(pl.col("thematique_brut").is_not_null() & pl.col("thematique_c").is_null(),
-                pl.lit("thématique inconnue : ") + _quote("thematique_brut")),
+        _reason(pl.col("thematique_raison").is_not_null(), pl.col("thematique_raison")),
         _reason(pl.col("prestation_brut").is_null(), "prestation manquante"),
-        _reason(pl.col("prestation_brut").is_not_null() & pl.col("prestation_c").is_null(),
-                pl.lit("prestation inconnue : ") + _quote("prestation_brut")),
+        _reason(pl.col("prestation_raison").is_not_null(), pl.col("prestation_raison")),
         _reason(pl.col("partenaire_brut").is_null(), "partenaire manquant"),
-        _reason(pl.col("partenaire_brut").is_not_null() & pl.col("partenaire_c").is_null(),
-                pl.lit("partenaire inconnu : ") + _quote("partenaire_brut")),
+        _reason(pl.col("partenaire_raison").is_not_null(), pl.col("partenaire_raison")),
     ]
     df = df.with_columns(pl.concat_list(reasons).list.drop_nulls().list.join("; ").alias("raison"))
     bad = pl.col("raison") != ""
@@ -120,12 +117,21 @@ def clean_rows(rows: pl.DataFrame, ref: Ref) -> tuple[pl.DataFrame, pl.DataFrame
 
 def _missions(df: pl.DataFrame, ref: Ref) -> pl.DataFrame:
     """Accepted rows in the warehouse's shape, with derived domaine, partner type and territory."""
-    themes = ref.thematiques.select(pl.col("thematique").alias("thematique_c"), pl.col("domaine"))
-    partners = ref.partenaires.select(pl.col("partenaire").alias("partenaire_c"), pl.col("type").alias("partenaire_type"))
+    def in_year(frame: pl.DataFrame, canon: str, attr: str, alias: str) -> pl.DataFrame:
+        # one row per (label, year): a label may carry other attributes in other years
+        years = df.select(pl.col("annee").unique())
+        return (frame.join(years, how="cross").filter(
+            (pl.col("valide_de").is_null() | (pl.col("valide_de") <= pl.col("annee")))
+            & (pl.col("valide_a").is_null() | (pl.col("valide_a") >= pl.col("annee"))))
+            .select(pl.col(canon).alias(canon + "_c"), "annee", pl.col(attr).alias(alias)))
+
+    themes = in_year(ref.thematiques, "thematique", "domaine", "domaine")
+    partners = in_year(ref.partenaires, "partenaire", "type", "partenaire_type")
     cantons = ref.cantons.select(pl.col("code").alias("code_canton"), pl.col("label_rapport").alias("canton"))
     is_commune = pl.col("demandeur_type") == "commune"
-    df = df.join(themes, on="thematique_c", how="left").join(partners, on="partenaire_c", how="left") \
-           .join(cantons, on="code_canton", how="left")
+    df = df.join(themes, on=["thematique_c", "annee"], how="left", maintain_order="left") \
+           .join(partners, on=["partenaire_c", "annee"], how="left", maintain_order="left") \
+           .join(cantons, on="code_canton", how="left", maintain_order="left")
     warnings = [
         _reason(pl.col("domaine_lu").is_not_null() & (pl.col("domaine_lu") != pl.col("domaine")),
                 pl.lit("domaine de l'export ignoré : ") + _quote("domaine_brut") + pl.lit(", la thématique relève de ")

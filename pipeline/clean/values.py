@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.ref import Ref
+from pipeline.ref.labels import resolve_label
 
 _EXCEL_EPOCH = pl.date(1899, 12, 30)
 
@@ -47,3 +48,19 @@ def resolve_labels(frame: pl.DataFrame, column: str, champ: str, ref: Ref) -> pl
     mapping = {v: ref.resolve(champ, v) for v in distinct}
     mapping = {k: v for k, v in mapping.items() if v}
     return frame.get_column(column).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+
+
+def resolve_labels_for_year(frame: pl.DataFrame, column: str, champ: str, ref: Ref,
+                            year_column: str = "annee") -> pl.DataFrame:
+    """Two columns, `{champ}_c` (canonical label valid in the row's year) and `{champ}_raison` (why
+    not: unknown, with the closest labels, or outside the year's taxonomy), in the frame's row order.
+    Resolved in Python over the distinct (value, year) pairs only, then joined back."""
+    pairs = frame.select(pl.col(column).alias("v"), pl.col(year_column).alias("y")).unique()
+    pairs = pairs.filter(pl.col("v").is_not_null())
+    resolved = [resolve_label(ref, champ, v, y) for v, y in pairs.iter_rows()]
+    mapping = pairs.with_columns(
+        pl.Series(f"{champ}_c", [r[0] for r in resolved], dtype=pl.Utf8),
+        pl.Series(f"{champ}_raison", [r[1] for r in resolved], dtype=pl.Utf8))
+    keyed = frame.select(pl.col(column).alias("v"), pl.col(year_column).alias("y"))
+    return (keyed.join(mapping, on=["v", "y"], how="left", nulls_equal=True, maintain_order="left")
+            .select(f"{champ}_c", f"{champ}_raison"))

@@ -8,7 +8,7 @@ COG 2021 and 2026 on COG 2026, and the rule lives in a table an analyst can read
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +21,24 @@ def _read(ref_dir: Path, name: str, ints: tuple[str, ...] = ()) -> pl.DataFrame:
     """Every column as text, then the named ones as integers: codes keep their leading zeros."""
     df = pl.read_csv(ref_dir / name, infer_schema_length=0)
     return df.with_columns([pl.col(c).cast(pl.Int64) for c in ints if c in df.columns])
+
+
+# The taxonomy tables carry the years each row is valid for (empty = no bound), so that adding a
+# partner for 2024 is one row and changes nothing in 2021.
+TAXONOMY = {"domaine": "domaines", "thematique": "thematiques", "prestation": "prestations",
+            "partenaire": "partenaires"}
+VALIDITY = ("valide_de", "valide_a")
+
+
+def _read_taxonomy(ref_dir: Path, name: str) -> pl.DataFrame:
+    df = _read(ref_dir, name, ("ordre", *VALIDITY))
+    return df.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in VALIDITY if c not in df.columns)
+
+
+def valid_in(year: int) -> pl.Expr:
+    """Rows of a taxonomy table valid in `year`."""
+    return ((pl.col("valide_de").is_null() | (pl.col("valide_de") <= year))
+            & (pl.col("valide_a").is_null() | (pl.col("valide_a") >= year)))
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,21 @@ class Ref:
             )
         return self._communes[millesime]
 
+    def taxonomy_for(self, year: int) -> Ref:
+        """The same reference with only the domaines, thématiques, prestations and partners valid in
+        `year`: a year's report lists its own taxonomy."""
+        return replace(self, **{t: getattr(self, t).filter(valid_in(year)) for t in TAXONOMY.values()},
+                       _communes=self._communes)
+
+    def validity(self, champ: str) -> dict[str, list[tuple[int | None, int | None]]]:
+        """canonical label → its periods of validity [(valide_de, valide_a)] (None = no bound)."""
+        if champ not in TAXONOMY:
+            return {}
+        out: dict[str, list[tuple[int | None, int | None]]] = {}
+        for label, de, a in getattr(self, TAXONOMY[champ]).select(champ, *VALIDITY).iter_rows():
+            out.setdefault(label, []).append((de, a))
+        return out
+
     def millesime_row(self, year: int) -> dict:
         rows = self.millesimes.filter((pl.col("annee_min") <= year) & (pl.col("annee_max") >= year))
         if rows.height != 1:
@@ -85,7 +118,7 @@ class Ref:
                                         ("prestation", "prestation", self.prestations),
                                         ("partenaire", "partenaire", self.partenaires),
                                         ("domaine", "domaine", self.domaines)]:
-            out[champ] = {key(v): v for v in frame[canon_col]}
+            out[champ] = {key(v): v for v in frame[canon_col].unique(maintain_order=True)}
         out["prestation"].update({key(s): p for s, p in self.prestations.select("sigle", "prestation").iter_rows()})
         canton = out.setdefault("canton", {})
         for row in self.cantons.iter_rows(named=True):
@@ -123,10 +156,10 @@ def load_ref(ref_dir: Path | None = None) -> Ref:
         cantons=_read(d, "cantons.csv"),
         epci=_read(d, "epci.csv", ("millesime", "n_communes_drome", "n_membres_total")),
         codes_anciens=_read(d, "codes_anciens.csv"),
-        domaines=_read(d, "domaines.csv", ("ordre",)),
-        thematiques=_read(d, "thematiques.csv", ("ordre",)),
-        prestations=_read(d, "prestations.csv", ("ordre",)),
-        partenaires=_read(d, "partenaires.csv", ("ordre",)),
+        domaines=_read_taxonomy(d, "domaines.csv"),
+        thematiques=_read_taxonomy(d, "thematiques.csv"),
+        prestations=_read_taxonomy(d, "prestations.csv"),
+        partenaires=_read_taxonomy(d, "partenaires.csv"),
         classes=_read(d, "classes_taille.csv", ("ordre", "population_min", "population_max")),
         millesimes=_read(d, "millesimes.csv", ("annee_min", "annee_max", "millesime")),
         aliases=_read(d, "aliases.csv"),
