@@ -21,8 +21,8 @@ from pipeline.synth import write_scaled
 
 
 def main(n: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp_name:
+        tmp = Path(tmp_name)
         t0 = time.perf_counter()
         files = write_scaled(tmp / "exports", missions=n, seed=7)
         t_write = time.perf_counter() - t0

@@ -12,6 +12,7 @@ Read-only, so a notebook left open never holds a write lock, and nothing here ca
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,10 +53,9 @@ def open_warehouse(path: str | Path | None = None, ref_dir: str | Path | None = 
     if not path.exists():
         raise FileNotFoundError(f"entrepôt introuvable : {path} (lancez `bilan ingest` ou `bilan demo`)")
     con = duckdb.connect(str(path), read_only=True)
-    try:
+    # in Jupyter without ipywidgets DuckDB refuses to touch the setting; bars are off there anyway
+    with contextlib.suppress(duckdb.Error):
         con.execute("SET enable_progress_bar = false")   # no progress bars in build logs
-    except duckdb.Error:
-        pass   # in Jupyter without ipywidgets DuckDB refuses to touch the setting; bars are off there anyway
     ref = load_ref(Path(ref_dir)) if ref_dir else default_ref()
     return Warehouse(con=con, path=path, ref=ref)
 
@@ -156,5 +156,5 @@ class Warehouse:
         a large year never sits in memory as plain text."""
         reader = self.con.sql(template.format(cols=", ".join(cols)), params={"year": year}).to_arrow_reader(
             READ_BATCH_ROWS)
-        parts = [compact(pl.from_arrow(batch)) for batch in reader]
-        return pl.concat(parts) if parts else compact(pl.from_arrow(reader.schema.empty_table()))
+        parts = [compact(pl.DataFrame(pl.from_arrow(batch))) for batch in reader]
+        return pl.concat(parts) if parts else compact(pl.DataFrame(pl.from_arrow(reader.schema.empty_table())))

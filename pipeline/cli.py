@@ -10,7 +10,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -93,14 +92,14 @@ def run_build(year: int, db: Path | None, out: Path | None, pdf: bool, tables_on
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="Fichiers d'export, ou dossiers qui en contiennent."),
-           db: Optional[Path] = DbOption) -> None:
+           db: Path | None = DbOption) -> None:
     """Charge des exports (CSV, XLSX) dans l'entrepôt DuckDB."""
     raise typer.Exit(run_ingest(paths, db))
 
 
 @app.command()
-def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : toutes)."),
-             db: Optional[Path] = DbOption,
+def validate(year: int | None = typer.Argument(None, help="Année (défaut : toutes)."),
+             db: Path | None = DbOption,
              as_json: bool = typer.Option(False, "--json", help="Un objet JSON sur la sortie standard.")) -> None:
     """Résumé de la qualité des données : fichiers, quarantaine par motif, conflits."""
     from rich.table import Table
@@ -143,7 +142,7 @@ def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : 
 
 @app.command()
 def synth(out: Path = typer.Option(Path("data/demo/exports"), "--out", help="Dossier de sortie."),
-          missions: Optional[int] = typer.Option(None, "--missions", help="Taille : N missions aléatoires (benchmarks)."),
+          missions: int | None = typer.Option(None, "--missions", help="Taille : N missions aléatoires (benchmarks)."),
           seed: int = typer.Option(1, "--seed"),
           year: int = typer.Option(2021, "--year")) -> None:
     """Écrit des exports synthétiques : calibrés sur le rapport 2021 (défaut) ou de taille N (--missions)."""
@@ -161,8 +160,8 @@ def synth(out: Path = typer.Option(Path("data/demo/exports"), "--out", help="Dos
 
 @app.command()
 def build(year: int = typer.Argument(..., help="Année du bilan."),
-          db: Optional[Path] = DbOption,
-          out: Optional[Path] = typer.Option(None, "--out", help="Dossier de sortie (défaut : reports/ANNÉE)."),
+          db: Path | None = DbOption,
+          out: Path | None = typer.Option(None, "--out", help="Dossier de sortie (défaut : reports/ANNÉE)."),
           pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF."),
           tables_only: bool = typer.Option(False, "--tables-only",
                                            help="Seulement les tableaux (CSV, XLSX), sans site ni PDF.")) -> None:
@@ -173,7 +172,7 @@ def build(year: int = typer.Argument(..., help="Année du bilan."),
 
 
 @app.command()
-def demo(out: Optional[Path] = typer.Option(None, "--out", help="Dossier du rapport (défaut : reports/2021)."),
+def demo(out: Path | None = typer.Option(None, "--out", help="Dossier du rapport (défaut : reports/2021)."),
          pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF.")) -> None:
     """De zéro : exports synthétiques 2020 et 2021, chargement dans un entrepôt neuf, bilan 2021."""
     from pipeline import synth as synth_mod

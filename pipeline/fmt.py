@@ -22,7 +22,7 @@ def fmt_int(value: int | float | None, empty: str = "–") -> str:
     n = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     sign = "-" if n < 0 else ""
     digits = str(abs(n))
-    groups = []
+    groups: list[str] = []
     while digits:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

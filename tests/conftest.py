@@ -138,9 +138,9 @@ def write_warehouse(path: Path, missions: list[dict], quarantine: list[dict] = (
         for table, rows in (("missions", missions), ("quarantine", quarantine), ("load_log", load_log),
                             ("conflicts", conflicts)):
             if rows:
-                rows = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in r.items()}
+                encoded = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in r.items()}
                         for r in rows]
-                frame = pl.DataFrame(rows, infer_schema_length=None)
+                frame = pl.DataFrame(encoded, infer_schema_length=None)
                 con.register("rows_frame", frame)
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM rows_frame")
                 con.unregister("rows_frame")

@@ -53,7 +53,7 @@ def test_table(wh):
 
 
 def test_empty_year(wh):
-    with pytest.raises(EmptyYearError, match="aucune mission pour 2019.*2020, 2021"):
+    with pytest.raises(EmptyYearError, match=r"aucune mission pour 2019.*2020, 2021"):
         wh.breakdowns(2019)
 
 

@@ -70,7 +70,7 @@ def test_category_tables_equal_an_independent_count(built):
                                             ("by_partenaire", "Partenaire", "partenaires.csv", "partenaire")]:
         order = [r[ref_col] for r in sorted(ref_csv(ref_file), key=lambda r: int(r["ordre"]))]
         counts = Counter(r[column] for r in rows)
-        expected = dict(zip(order, zip([counts[o] for o in order], shares([counts[o] for o in order]))))
+        expected = dict(zip(order, zip([counts[o] for o in order], shares([counts[o] for o in order]), strict=True), strict=True))
         got = {r[ref_col]: (int(r["missions"]), int(r["pct"])) for r in table(out, name)}
         assert got == expected, name
 

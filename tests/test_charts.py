@@ -15,13 +15,13 @@ import pytest
 import shapely
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from bilan_fixture import shared_context  # noqa: E402
+from bilan_fixture import shared_context
 
-from pipeline import charts, maps  # noqa: E402
-from pipeline.charts.palette import NOT_REQUESTED, Palette  # noqa: E402
-from pipeline.charts.style import to_div  # noqa: E402
-from pipeline.fmt import NNBSP, fmt_dec, fmt_int, fmt_pct, fmt_signed_pct, plural  # noqa: E402
-from pipeline.site.model import build_pages  # noqa: E402
+from pipeline import charts, maps
+from pipeline.charts.palette import NOT_REQUESTED, Palette
+from pipeline.charts.style import to_div
+from pipeline.fmt import NNBSP, fmt_dec, fmt_int, fmt_pct, fmt_signed_pct, plural
+from pipeline.site.model import build_pages
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_share_charts_print_the_tables_percentages(dep):
         assert f"{fmt_pct(s.pct)} ({fmt_int(s.count)})" in texts
     donut = charts.domaine_donut(dep)
     assert donut.data[0].textinfo == "text"       # our R2 percents, not Plotly's own rounding
-    assert list(donut.data[0].text)[0] == fmt_pct(dep.domaines[0].pct)
+    assert next(iter(donut.data[0].text)) == fmt_pct(dep.domaines[0].pct)
     assert list(donut.data[0].marker.colors) == [s.color for s in dep.domaines]
 
 
@@ -109,13 +109,13 @@ def test_canton_map_counts_all_cantons(dep, geo):
     fig = maps.canton_demandes_map(dep, geo)
     choro = fig.data[0]
     assert len(choro.locations) == 19
-    z = dict(zip(choro.locations, choro.z))
+    z = dict(zip(choro.locations, choro.z, strict=True))
     assert all(z[c.code] == c.demandes for c in dep.cantons)
 
 
 def test_communes_map_greys_the_others(dep, ctx, geo):
     fig = maps.communes_classe_map(dep, ctx.ref_year, geo)
-    grey = [t for t in fig.data if t.name == "Pas de demande"][0]
+    grey = next(t for t in fig.data if t.name == "Pas de demande")
     requested = {c.code_insee for p in dep.cantons for c in p.communes}
     assert set(grey.locations) == set(geo.communes["code_insee"]) - requested
     shown = {loc for t in fig.data for loc in t.locations}

@@ -13,7 +13,7 @@ BILAN = [str(Path(sys.executable).parent / "bilan")]
 
 
 def bilan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(BILAN + list(args), capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(BILAN + list(args), capture_output=True, text=True, cwd=cwd, timeout=120, check=False)
 
 
 def test_ingest_exit_codes_and_one_line_refusal(tmp_path):

@@ -58,7 +58,7 @@ def test_2020_is_sized_for_plus_14_percent(demo):
 
 
 def test_no_personal_data_in_warehouse(demo):
-    files, _, con = demo
+    _files, _, con = demo
     dump = str([con.execute(f"SELECT * FROM {t}").fetchall() for t in ("missions", "raw_rows", "quarantine")])
     assert "@" not in dump.replace("[donnée personnelle retirée]", "")
     assert "Téléphone" not in dump and "Email" not in dump

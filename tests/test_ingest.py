@@ -38,7 +38,7 @@ BASIC = [
 ]
 
 
-@pytest.mark.parametrize("encoding,sep,newline", [
+@pytest.mark.parametrize(("encoding", "sep", "newline"), [
     ("utf-8", ";", "\n"), ("utf-8-bom", ",", "\r\n"), ("cp1252", "\t", "\r\n"), ("cp1252", ";", "\n"),
 ])
 def test_csv_forms(tmp_path, encoding, sep, newline):
@@ -74,7 +74,8 @@ def test_xlsx_sheets_title_rows_dates_and_numeric_codes(tmp_path):
 
 
 def test_bad_rows_are_quarantined_with_reason_and_reconcile(tmp_path):
-    rows = BASIC + [
+    rows = [
+        *BASIC,
         row("B1", "E1", "12/05/2021", "Commune inconnue", "26999"),
         row("B2", "E2", "12/05/2021", "Mairie de Crest", CREST, theme="Astronomie"),
         row("B3", "E3", "12/05/2021", "Mairie de Crest", CREST, presta="Coaching"),
@@ -151,7 +152,7 @@ def test_reload_is_idempotent_duplicates_and_conflicts(tmp_path):
 
 
 def test_duplicate_inside_one_file(tmp_path):
-    rows = BASIC + [BASIC[0]]
+    rows = [*BASIC, BASIC[0]]
     [c] = ingest_paths([write_csv(tmp_path / "dup.csv", rows)], db=tmp_path / "w.duckdb")
     assert (c.lignes_lues, c.acceptees, c.doublons) == (4, 3, 1)
 
@@ -160,7 +161,7 @@ def test_personal_data_never_reaches_the_warehouse(tmp_path):
     rows = [row("C1", "V1", "01/06/2021", "Mairie de Crest", CREST,
                 objet="Rappeler M. Durand au 06 12 34 56 78 ou durand@crest.fr",
                 contact="M. Durand", email="durand@crest.fr", tel="04 75 00 11 22")]
-    header = HEADER + ["Nom de l'élu", "Observations"]
+    header = [*HEADER, "Nom de l'élu", "Observations"]
     rows[0] += ["Mme Élue", "joindre +33 4 75 00 11 22 / elu@crest.fr"]
     db = tmp_path / "w.duckdb"
     ingest_paths([write_csv(tmp_path / "perso.csv", rows, header=header)], db=db)
@@ -172,10 +173,10 @@ def test_personal_data_never_reaches_the_warehouse(tmp_path):
     assert "Observations" in dump                                # other columns are kept, redacted
 
 
-@pytest.mark.parametrize("content,reason", [
+@pytest.mark.parametrize(("content", "reason"), [
     (b"", "fichier vide"),
     (b"\x00\x01\x02binary\x00", "fichier binaire"),
-    ("Nom;Valeur\nA;1\n".encode(), "aucune ligne d'en-tête reconnue"),
+    (b"Nom;Valeur\nA;1\n", "aucune ligne d'en-tête reconnue"),
     ("N° mission;Collectivité;Thématique\nM1;Crest;ÉNERGIE\n".encode(), "colonnes obligatoires absentes ligne 1"),
     (b"PK\x03\x04broken zip", "classeur XLSX illisible"),
 ])
@@ -214,7 +215,7 @@ def test_workbook_notes_sheet_is_skipped_but_a_broken_table_sheet_is_refused(tmp
 def test_remarks_are_kept_as_warnings_on_accepted_missions(tmp_path):
     rows = [row("R1", "Q1", "01/06/2021", "Miribel", "26184"),
             row("R2", "Q2", "01/06/2021", "Crest", CREST, canton="Valence 1")]
-    header = HEADER + ["Domaine"]
+    header = [*HEADER, "Domaine"]
     rows[0] += [""]
     rows[1] += ["Santé"]                     # the thématique (Numérique - Démat) says Numérique
     db = tmp_path / "w.duckdb"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from bilan_fixture import CANTON_CODES, built_pdf, fixture_context, shared_context  # noqa: E402
+from bilan_fixture import CANTON_CODES, built_pdf, fixture_context, shared_context
 
-from pipeline.fmt import fmt_int  # noqa: E402
+from pipeline.fmt import fmt_int
 
 CANTON_HEADER = "BILAN DE L’ASSISTANCE TECHNIQUE SUR LE CANTON"
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -53,7 +53,7 @@ def test_one_page_per_canton_with_its_numbers(pdf):
     ctx = shared_context()
     labels = dict(ctx.ref.cantons.select("code", "label_rapport").iter_rows())
     rows = {r["code_canton"]: r for r in ctx.tables["by_canton"].iter_rows(named=True)}
-    for code, text in zip(CANTON_CODES, cantons):     # in code order, one page each
+    for code, text in zip(CANTON_CODES, cantons, strict=True):     # in code order, one page each
         assert labels[code].replace("'", "’") in text.replace("'", "’"), code
         flat = " ".join(text.split())
         assert f"{fmt_int(rows[code]['demandes'])} demande" in flat, code
@@ -63,7 +63,7 @@ def test_one_page_per_canton_with_its_numbers(pdf):
 @needs_poppler
 def test_report_sections_and_page_count(pdf):
     pages = pages_text(pdf)
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     n = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert n == len(pages)
     whole = " ".join(" ".join(pages).split())

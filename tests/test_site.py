@@ -15,9 +15,9 @@ import polars as pl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from bilan_fixture import CANTON_CODES, built_site, shared_context  # noqa: E402
+from bilan_fixture import CANTON_CODES, built_site, shared_context
 
-from pipeline.fmt import fmt_int  # noqa: E402
+from pipeline.fmt import fmt_int
 
 PAGES = ["index.html", "cantons/index.html", "epci.html", "partenaires.html", "methodologie.html",
          "qualite.html", "telechargements.html"] + [f"cantons/{c}.html" for c in CANTON_CODES]

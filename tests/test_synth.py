@@ -57,7 +57,7 @@ def _ordered(ref, champ: str) -> list[str]:
 def _shares(frame: pl.DataFrame, champ: str, labels: list[str]) -> dict[str, int]:
     """pct of every category in table order, zero-count categories included."""
     counts = dict(frame.group_by(champ).len().iter_rows())
-    return dict(zip(labels, pct_shares([counts.get(x, 0) for x in labels])))
+    return dict(zip(labels, pct_shares([counts.get(x, 0) for x in labels]), strict=True))
 
 
 def _printed(items: list[dict], ref, champ: str, labels: list[str]) -> dict[str, int]:
@@ -150,7 +150,7 @@ def test_calibrated_is_deterministic():
 
 def _csv_rows(data: bytes, encoding: str) -> list[list[str]]:
     text = data.decode(encoding)
-    sep = max(";,\t", key=lambda s: text.splitlines()[0].count(s))
+    sep = max(";,\t", key=text.splitlines()[0].count)
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
 
 
@@ -254,7 +254,7 @@ def test_solver_matches_brute_force():
     for counts in ([8, 1, 1, 1, 1], [5, 5, 2], [3, 3, 3, 1], [7, 0, 2, 2], [1, 1, 1, 1, 1, 1]):
         n, printed = sum(counts), pct_shares(counts)
         brute = {c for c in product(range(n + 1), repeat=len(counts)) if sum(c) == n and pct_shares(c) == printed}
-        boxes = {c for b in iter_boxes(printed, n) for c in product(*(range(a, z + 1) for a, z in zip(b.lo, b.hi)))
+        boxes = {c for b in iter_boxes(printed, n) for c in product(*(range(a, z + 1) for a, z in zip(b.lo, b.hi, strict=True)))
                  if sum(c) == n}
         assert boxes == brute, counts
         assert pct_shares(solve(printed, n)) == printed

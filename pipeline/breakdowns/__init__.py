@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.breakdowns.categories import (by_domaine, by_partenaire, by_prestation, by_thematique,
-                                            domaine_prestation)
-from pipeline.breakdowns.common import (COLUMNS, HISTORY_COLUMNS, EmptyYearError, check_labels,
-                                        check_year, default_ref)
+from pipeline.breakdowns.categories import by_domaine, by_partenaire, by_prestation, by_thematique, domaine_prestation
+from pipeline.breakdowns.common import COLUMNS, HISTORY_COLUMNS, EmptyYearError, check_labels, check_year, default_ref
 from pipeline.breakdowns.summary import summary
-from pipeline.breakdowns.territory import (by_canton, by_commune, by_epci, by_taille, canton_prestation,
-                                           canton_thematique)
+from pipeline.breakdowns.territory import (
+    by_canton,
+    by_commune,
+    by_epci,
+    by_taille,
+    canton_prestation,
+    canton_thematique,
+)
 from pipeline.breakdowns.trends import trends, trends_domaine
 from pipeline.ref.load import Ref, RefYear
 

@@ -130,6 +130,6 @@ def with_shares(df: pl.DataFrame, count: str = "missions", pct: str = "pct",
             groups.setdefault(k, []).append(i)
         pcts = [0] * len(counts)
         for idx in groups.values():
-            for i, p in zip(idx, pct_shares([counts[i] for i in idx])):
+            for i, p in zip(idx, pct_shares([counts[i] for i in idx]), strict=True):
                 pcts[i] = p
     return df.with_columns(pl.Series(pct, pcts, dtype=pl.Int64))

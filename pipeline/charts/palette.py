@@ -39,7 +39,7 @@ COUNT_SCALE = [[0.0, "#DEEBF7"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 def _mix(hex_colour: str, target: tuple[int, int, int], t: float) -> str:
     """Move a colour a fraction t of the way towards target (white to lighten, black to darken)."""
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    r, g, b = (round(c + (tc - c) * t) for c, tc in zip((r, g, b), target))
+    r, g, b = (round(c + (tc - c) * t) for c, tc in zip((r, g, b), target, strict=True))
     return f"#{r:02X}{g:02X}{b:02X}"
 
 
@@ -60,7 +60,7 @@ class Palette:
         them = ref.thematiques.sort("ordre")
         for dom in self.domaine:
             labels = them.filter(them["domaine"] == dom)["thematique"].to_list()
-            self.thematique.update(zip(labels, shades(self.domaine[dom], len(labels))))
+            self.thematique.update(zip(labels, shades(self.domaine[dom], len(labels)), strict=True))
         prest = ref.prestations.sort("ordre")["prestation"].to_list()
         self.prestation = {p: PRESTATION_RAMP[i % len(PRESTATION_RAMP)] for i, p in enumerate(prest)}
         classes = ref.classes.sort("ordre")["classe"].to_list()

@@ -8,7 +8,6 @@ are split, and for them the export's canton column decides — it must name one 
 
 from __future__ import annotations
 
-
 import polars as pl
 
 from pipeline.ref import Ref

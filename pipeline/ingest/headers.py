@@ -102,7 +102,7 @@ def to_table(sheet: RawSheet, ref: Ref) -> Table:
         names.append(name)
         keep.append(i)
     data = sheet.frame.slice(idx + 1)
-    raw = data.select([pl.col(f"c{i}").alias(n) for n, i in zip(names, keep)])
+    raw = data.select([pl.col(f"c{i}").alias(n) for n, i in zip(names, keep, strict=True)])
     # Free text may still hold an e-mail or a phone number: redact it in every free-text column...
     coded = {canon for f, canon in ((f, names[keep.index(i)]) for i, f in mapping.items()) if f in _CODED}
     raw = raw.with_columns(redact_expr(n) for n in names if n not in coded)

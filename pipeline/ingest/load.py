@@ -57,9 +57,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ref: Ref) -> list[Lo
                 not_tables.append((sheet, exc))
     # A workbook's notes or empty sheets are not an error as long as another sheet is a table.
     if not tables and not results:
-        sheet, exc = not_tables[0]
-        feuille = sheet.feuille if len(sheets) > 1 else None
-        results.append(log_refused(con, path.name, str(path), feuille, sha, sheet.format, str(exc)))
+        first, why = not_tables[0]
+        feuille = first.feuille if len(sheets) > 1 else None
+        results.append(log_refused(con, path.name, str(path), feuille, sha, first.format, str(why)))
     for sheet, table in tables:
         missions, quarantine = clean_rows(table.frame, ref)
         results.append(store_sheet(con, fichier=sheet.fichier, chemin=sheet.chemin, feuille=sheet.feuille,

@@ -48,7 +48,7 @@ class RawSheet:
 def _frame(rows: list[tuple[int, list[str | None]]]) -> pl.DataFrame:
     """(line, cells) rows → the RawSheet frame (cells padded to the widest row)."""
     width = max((len(c) for _, c in rows), default=0)
-    data = {"ligne": [line for line, _ in rows]}
+    data: dict[str, list[int] | list[str | None]] = {"ligne": [line for line, _ in rows]}
     for i in range(width):
         data[f"c{i}"] = [cells[i] if i < len(cells) else None for _, cells in rows]
     return pl.DataFrame(data, schema={"ligne": pl.Int64, **{f"c{i}": pl.Utf8 for i in range(width)}})
@@ -188,10 +188,9 @@ def _python_records(text: str, sep: str, limit: int | None = None, first_line: i
 
 def _line_offset(text: str | bytes, line: int) -> int:
     """Offset where physical line `line` (1-based) starts, in a str or in bytes."""
-    newline = "\n" if isinstance(text, str) else b"\n"
     offset = 0
     for _ in range(line - 1):
-        offset = text.index(newline, offset) + 1
+        offset = (text.index("\n", offset) if isinstance(text, str) else text.index(b"\n", offset)) + 1
     return offset
 
 
@@ -201,7 +200,7 @@ def _polars_records(body: bytes, sep: str, first_line: int) -> pl.DataFrame:
     df = pl.read_csv(body, separator=sep, has_header=False, infer_schema=False,
                      truncate_ragged_lines=True, quote_char='"')
     cells = [f"c{i}" for i in range(df.width)]
-    df = df.rename(dict(zip(df.columns, cells)))
+    df = df.rename(dict(zip(df.columns, cells, strict=True)))
     breaks = pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in cells])
     df = df.with_columns(
         (pl.int_range(pl.len()) + breaks.cum_sum().shift(1, fill_value=0) + first_line).cast(pl.Int64).alias("ligne"),

@@ -78,7 +78,7 @@ def canton_demandes_map(dep, geo: Geometry, labels: bool = True) -> go.Figure:
         colorbar=_colorbar("Demandes"), hovertext=text, hovertemplate="%{hovertext}<extra></extra>"))
     if labels:
         pts = geo.centroids("cantons", "code")
-        areas = dict(zip(codes, shapely.area(geo.cantons.geometry.values)))   # square degrees: a rough size
+        areas = dict(zip(codes, shapely.area(geo.cantons.geometry.values), strict=True))   # square degrees: a rough size
         big = [c for c in codes if areas[c] > 0.02 and c in rows]     # Valence 1–4 etc. are too small
         fig.add_trace(go.Scattergeo(
             lon=[pts[c][0] for c in big], lat=[pts[c][1] for c in big], mode="text", hoverinfo="skip",
@@ -91,7 +91,7 @@ def canton_demandes_map(dep, geo: Geometry, labels: bool = True) -> go.Figure:
 def communes_classe_map(dep, ref_year, geo: Geometry) -> go.Figure:
     """Communes that made a request, coloured by size class; the others light grey."""
     fc = feature_collection(geo.communes, "code_insee")
-    names = dict(zip(geo.communes["code_insee"], geo.communes["nom"]))
+    names = dict(zip(geo.communes["code_insee"], geo.communes["nom"], strict=True))
     requested: dict[str, int] = {}
     for canton in dep.cantons:
         for c in canton.communes:
@@ -113,7 +113,7 @@ def epci_demandes_map(dep, geo: Geometry) -> go.Figure:
     fc = feature_collection(geo.epci, "siren")
     rows = {r.siren: r for r in dep.epci}
     ids = [str(s) for s in geo.epci["siren"]]
-    names = dict(zip(ids, geo.epci["nom"]))
+    names = dict(zip(ids, geo.epci["nom"], strict=True))
     fig = go.Figure(go.Choropleth(
         geojson=fc, locations=ids, z=[rows[i].demandes if i in rows else 0 for i in ids], zmin=0,
         colorscale=COUNT_SCALE, marker={"line": LINE}, colorbar=_colorbar("Demandes"),
@@ -133,7 +133,7 @@ def canton_communes_map(page, ref_year, geo: Geometry, height: int | None = None
     codes = ref_year.communes.filter(pl.col("canton_codes").list.contains(page.code))["code_insee"].to_list()
     sub = geo.canton_communes(page.code, codes, set(page.split_communes))
     fc = feature_collection(sub, "code_insee")
-    names = dict(zip(sub["code_insee"], sub["nom"]))
+    names = dict(zip(sub["code_insee"], sub["nom"], strict=True))
     dem = {c.code_insee: c.demandes for c in page.communes}
     fig = go.Figure()
     grey = [c for c in names if c not in dem]
@@ -142,7 +142,7 @@ def canton_communes_map(page, ref_year, geo: Geometry, height: int | None = None
     ids = [c for c in names if c in dem]
     if ids:
         fig.add_trace(go.Choropleth(
-            geojson=_subset(fc, ids), locations=ids, z=[dem[c] for c in ids], zmin=1, zmax=max(max(dem.values()), 2),
+            geojson=_subset(fc, ids), locations=ids, z=[dem[c] for c in ids], zmin=1, zmax=max(*dem.values(), 2),
             colorscale=COUNT_SCALE, marker={"line": {"color": "white", "width": 1}},
             colorbar=_colorbar("Demandes"),
             hovertext=[f"{names[c]}<br>{fmt_int(dem[c])} demande{'s' if dem[c] > 1 else ''}" for c in ids],

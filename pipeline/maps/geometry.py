@@ -57,7 +57,7 @@ def _prepare(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def feature_collection(gdf: gpd.GeoDataFrame, id_col: str) -> dict:
     """A plain GeoJSON dict with `id` = id_col (Plotly matches `locations` against feature ids)."""
     feats = []
-    for key, geom in zip(gdf[id_col], gdf.geometry):
+    for key, geom in zip(gdf[id_col], gdf.geometry, strict=True):
         feats.append({"type": "Feature", "id": str(key), "properties": {}, "geometry": _rounded(mapping(geom))})
     return {"type": "FeatureCollection", "features": feats}
 
@@ -85,13 +85,13 @@ class Geometry:
         canton = self.cantons.loc[self.cantons["code"] == code_canton].geometry.iloc[0]
         sub = self.communes[self.communes["code_insee"].isin(codes_insee)].copy()
         sub["geometry"] = [_clockwise(_polygonal(shapely.intersection(g, canton))) if c in split else g
-                           for c, g in zip(sub["code_insee"], sub.geometry)]
+                           for c, g in zip(sub["code_insee"], sub.geometry, strict=True)]
         return sub
 
     def centroids(self, layer: str, id_col: str) -> dict[str, tuple[float, float]]:
         """A point inside each feature (for map labels): id → (lon, lat)."""
         gdf = getattr(self, layer)
-        return {str(k): (p.x, p.y) for k, p in zip(gdf[id_col], gdf.geometry.representative_point())}
+        return {str(k): (p.x, p.y) for k, p in zip(gdf[id_col], gdf.geometry.representative_point(), strict=True)}
 
 
 def _polygonal(geom):

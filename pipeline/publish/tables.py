@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import xlsxwriter
@@ -20,7 +21,7 @@ from pipeline.text import redact
 TABLESCHEMA_URL = "https://frictionlessdata.io/schemas/table-schema.json"
 QUARANTINE_FIRST = ("fichier", "ligne", "raison", "feuille")
 # Plain integers: Excel's default "#,##0" would print the year 2021 as "2 021".
-INTEGER_FORMAT = {(pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64): "0"}
+INTEGER_FORMAT: dict[Any, str] = {(pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64): "0"}
 HEADER_FORMAT = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True,
                  "valign": "top", "border": 1}
 
@@ -43,7 +44,7 @@ def quarantine_table(quarantine: pl.DataFrame) -> pl.DataFrame:
     values = {names[k]: [None if r.get(k) is None else redact(str(r[k])) for r in records] for k in keys}
     out = quarantine.select(base).with_columns(pl.col("ligne").cast(pl.Int64))
     if values:
-        out = out.hstack(pl.DataFrame(values, schema={n: pl.String for n in values}))
+        out = out.hstack(pl.DataFrame(values, schema=dict.fromkeys(values, pl.String)))
     return out
 
 
@@ -89,11 +90,11 @@ def table_schema(name: str, df: pl.DataFrame) -> dict:
     return schema
 
 
-def _widths(df: pl.DataFrame) -> dict[str, int]:
+def _widths(df: pl.DataFrame) -> dict[Any, int]:
     """Column widths from the header and the longest value, within reason."""
     out = {}
     for col in df.columns:
-        longest = df[col].cast(pl.String).str.len_chars().max() if df.height else 0
+        longest = df.select(pl.col(col).cast(pl.String).str.len_chars().max()).item() if df.height else 0
         out[col] = min(60, max(len(col), int(longest or 0)) + 2) * 7 + 5  # pixels
     return out
 

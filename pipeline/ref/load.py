@@ -17,6 +17,7 @@ import polars as pl
 from pipeline import config
 from pipeline.text import key
 
+
 def _read(ref_dir: Path, name: str, ints: tuple[str, ...] = ()) -> pl.DataFrame:
     """Every column as text, then the named ones as integers: codes keep their leading zeros."""
     df = pl.read_csv(ref_dir / name, infer_schema_length=0)

@@ -80,7 +80,7 @@ class BuildContext:
 def _number(v: object) -> int | float | None:
     if v is None or (isinstance(v, str) and not v.strip()):
         return None
-    f = float(v)
+    f = float(v) if isinstance(v, int | float) else float(str(v))
     return int(f) if f.is_integer() else f
 
 
@@ -114,7 +114,7 @@ def context_from_tables(tables_dir: Path, ref: Ref | None = None, quality_dir: P
     tables = {p.stem: _read_csv(p) for p in sorted(tables_dir.glob("*.csv")) if p.stem not in _QUALITY_FILES}
     year = int(dict(tables["summary"].select("indicateur", "valeur").iter_rows())["annee"])
     ref = ref or load_ref()
-    quality = {}
+    quality: dict[str, Any] = {}
     for name, schema in (("load_log", LOAD_LOG_SCHEMA), ("quarantine", QUARANTINE_SCHEMA),
                          ("conflicts", CONFLICTS_SCHEMA)):
         path = quality_dir / f"{name}.csv"

@@ -147,7 +147,7 @@ def _sources(ref_dir: Path) -> tuple[list[dict], str]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if line.startswith("|") and len(cells) == 4 and re.fullmatch(r"S\d+", cells[0]):
             clean = [re.sub(r"[*`]", "", c) for c in cells]
-            rows.append(dict(zip(("id", "source", "millesime", "licence"), clean)))
+            rows.append(dict(zip(("id", "source", "millesime", "licence"), clean, strict=True)))
     m = re.search(r'Required attribution: "([^"]+)"', text)
     return rows, (m.group(1) if m else FALLBACK_ATTRIBUTION)
 

@@ -245,6 +245,7 @@ def _departement(ctx: BuildContext, pal: Palette) -> Departement:
 
     cantons = _cantons(ctx, pal, them_order, prest_order, sigles)
     taille = _taille(ctx, pal)
+    trends, trends_domaine = ctx.table("trends"), ctx.table("trends_domaine")
     return Departement(
         key_figures=_key_figures(ctx, s),
         intro=_intro(ctx, s),
@@ -253,10 +254,8 @@ def _departement(ctx: BuildContext, pal: Palette) -> Departement:
         taille=taille, taille_phrase=_taille_phrase(taille),
         domaine_prestation=_domaine_prestation(ctx, pal, sigles, prest_order),
         epci=_epci(ctx), cantons=cantons,
-        trends=[TrendRow(**r) for r in (ctx.table("trends").sort("annee").iter_rows(named=True)
-                                        if ctx.table("trends") is not None else [])],
-        trends_domaine=(ctx.table("trends_domaine").sort("annee").to_dicts()
-                        if ctx.table("trends_domaine") is not None else []),
+        trends=[TrendRow(**r) for r in (trends.sort("annee").iter_rows(named=True) if trends is not None else [])],
+        trends_domaine=trends_domaine.sort("annee").to_dicts() if trends_domaine is not None else [],
     )
 
 

@@ -60,7 +60,7 @@ class Calibration:
     def domaine(self) -> tuple[int, ...]:
         ref = load_ref()
         of = dict(ref.thematiques.select("thematique", "domaine").iter_rows())
-        return tuple(sum(c for t, c in zip(self.thematiques, self.thematique) if of[t] == d) for d in self.domaines)
+        return tuple(sum(c for t, c in zip(self.thematiques, self.thematique, strict=True) if of[t] == d) for d in self.domaines)
 
 
 def _vector(labels: tuple[str, ...], values: dict[str, int]) -> list[int]:
@@ -81,14 +81,15 @@ def _canton_plan(code: str, page: dict, th: tuple[str, ...], pr: tuple[str, ...]
     tc, pc = _vector(th, page["thematique_count"]), _vector(pr, page["prestation_count"])
     t = solve(tp, n, lt, ut, [c * n / sum(tc) for c in tc])
     p = solve(pp, n, lp, up, [c * n / sum(pc) for c in pc])
+    assert t is not None and p is not None   # n was raised until both are feasible
     communes = page["communes"] - (1 if code in COMMUNE_SHORT_CANTONS else 0)
     return CantonPlan(code, page["demandes"], communes, n, tuple(t), tuple(p))
 
 
 def _partner_theme(partenaires, partner_counts, thematiques, theme_counts) -> dict[tuple[str, str], int]:
     """Transport partners onto thématiques: usual pairs first (in preference rank), then the rest."""
-    left_p = dict(zip(partenaires, partner_counts))
-    left_t = dict(zip(thematiques, theme_counts))
+    left_p = dict(zip(partenaires, partner_counts, strict=True))
+    left_t = dict(zip(thematiques, theme_counts, strict=True))
     out: dict[tuple[str, str], int] = {}
 
     def put(p: str, t: str, k: int) -> None:
@@ -132,12 +133,13 @@ def calibrate() -> Calibration:
     zero_pa = [ZERO_PCT_PARTNER_COUNTS.get(x, 0) for x in pa]
     m = sum(c.missions for c in cantons.values()) + other   # each demande has at least one mission
     while True:
-        t = solve_nested(tp, dp, parent, m, [max(c, 1 if p else 0) for c, p in zip(canton_t, tp)])
+        t = solve_nested(tp, dp, parent, m, [max(c, 1 if p else 0) for c, p in zip(canton_t, tp, strict=True)])
         p = solve(pp, m, [max(c, 1) for c in canton_p]) if t else None
-        a = solve(ap, m, [1 if x else z for x, z in zip(ap, zero_pa)],
-                  [10**6 if x else z for x, z in zip(ap, zero_pa)]) if p else None
+        a = solve(ap, m, [1 if x else z for x, z in zip(ap, zero_pa, strict=True)],
+                  [10**6 if x else z for x, z in zip(ap, zero_pa, strict=True)]) if p else None
         if a:
             break
         m += 1
+    assert t is not None and p is not None
     return Calibration(th, dom, pr, pa, cantons, m, commune_demandes, other, tuple(t), tuple(p), tuple(a),
                        _partner_theme(pa, a, th, t))

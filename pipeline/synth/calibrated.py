@@ -116,7 +116,7 @@ def _demandes_per_commune(chosen, classe_of, cal: Calibration, rng) -> dict[str,
                 continue
             weights = rng.gamma(1.5, size=len(comms))
             add = rng.multinomial(extra[code][g], weights / weights.sum())
-            out[code].update({c: 1 + int(a) for c, a in zip(comms, add)})
+            out[code].update({c: 1 + int(a) for c, a in zip(comms, add, strict=True)})
     return out
 
 
@@ -124,8 +124,8 @@ def _demandes_per_commune(chosen, classe_of, cal: Calibration, rng) -> dict[str,
 
 def _pair(cal: Calibration, t_counts, p_counts, rng) -> list[tuple[str, str]]:
     """(thématique, prestation) of each mission with the given marginals, plausibly paired."""
-    left_t = dict(zip(cal.thematiques, t_counts))
-    left_p = dict(zip(cal.prestations, p_counts))
+    left_t = dict(zip(cal.thematiques, t_counts, strict=True))
+    left_p = dict(zip(cal.prestations, p_counts, strict=True))
     pairs: list[tuple[str, str]] = []
     for p, themes in PRESTATION_THEMES.items():
         for t in themes + tuple(sorted(left_t, key=lambda x: -left_t[x])):
@@ -136,13 +136,14 @@ def _pair(cal: Calibration, t_counts, p_counts, rng) -> list[tuple[str, str]]:
     rest = [t for t, k in left_t.items() for _ in range(k)]
     rest = [rest[i] for i in rng.permutation(len(rest))]
     prest = [p for p, k in left_p.items() for _ in range(k)]
-    pairs += list(zip(rest, prest))
+    pairs += list(zip(rest, prest, strict=True))
     return [pairs[i] for i in rng.permutation(len(pairs))]
 
 
 def _attach(demandes: list[dict], missions: list[tuple[str, str]], rng) -> list[dict]:
     """One mission per demande, the extra ones joined to demandes of another thématique when possible."""
-    rows = [dict(d, thematique=t, prestation=p) for d, (t, p) in zip(demandes, missions)]
+    # missions outnumber demandes: the extra ones are attached below
+    rows = [dict(d, thematique=t, prestation=p) for d, (t, p) in zip(demandes, missions, strict=False)]
     for t, p in missions[len(demandes):]:
         others = [i for i in range(len(demandes)) if rows[i]["thematique"] != t] or list(range(len(demandes)))
         rows.append(dict(demandes[others[int(rng.integers(len(others)))]], thematique=t, prestation=p))
@@ -160,7 +161,7 @@ def _assign_partners(rows: list[dict], cal: Calibration, rng) -> None:
         safe = [safe[i] for i in rng.permutation(len(safe))]
         idx = [idx[i] for i in rng.permutation(len(idx))]
         idx.sort(key=lambda i: rows[i]["demandeur_type"] == "syndicat")   # stable: syndicats last
-        for i, p in zip(idx, unsafe + safe):
+        for i, p in zip(idx, unsafe + safe, strict=True):
             assert not (p in NO_TYPE_PARTNERS and rows[i]["demandeur_type"] == "syndicat")
             rows[i]["partenaire"] = p
 
@@ -175,7 +176,7 @@ def _non_commune_demandeurs(pairs, ref_year, cal: Calibration, rng) -> list[dict
     n_epci = len(pairs) - len(syndicat)
     weights = epci["n_communes_drome"].to_numpy().astype(float)
     per_epci = 1 + rng.multinomial(n_epci - epci.height, weights / weights.sum())
-    epci_slots = [r for r, k in zip(epci.iter_rows(named=True), per_epci) for _ in range(k)]
+    epci_slots = [r for r, k in zip(epci.iter_rows(named=True), per_epci, strict=True) for _ in range(k)]
     epci_slots = [epci_slots[i] for i in rng.permutation(len(epci_slots))]
     rows = []
     for i, (t, p) in enumerate(pairs):
@@ -241,8 +242,8 @@ def _missions_2021(seed: int) -> pl.DataFrame:
         rows += _attach(dem, _pair(cal, plan.thematique, plan.prestation, rng), rng)
     canton_t = [sum(p.thematique[i] for p in cal.cantons.values()) for i in range(len(cal.thematiques))]
     canton_p = [sum(p.prestation[i] for p in cal.cantons.values()) for i in range(len(cal.prestations))]
-    residual = _pair(cal, [a - b for a, b in zip(cal.thematique, canton_t)],
-                     [a - b for a, b in zip(cal.prestation, canton_p)], rng)
+    residual = _pair(cal, [a - b for a, b in zip(cal.thematique, canton_t, strict=True)],
+                     [a - b for a, b in zip(cal.prestation, canton_p, strict=True)], rng)
     assert len(residual) == cal.other_demandes
     for n, r in enumerate(_non_commune_demandeurs(residual, ref_year, cal, rng)):
         rows.append(dict(r, _demande=f"X-{n:04d}"))

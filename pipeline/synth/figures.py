@@ -6,10 +6,9 @@ that the synthetic data do not depend on a file outside the project at run time.
 printed whole percents; `*_count` are the yaml's reconstructed counts (found under rule R1), used only as
 a preference when they also fit rule R2. tests/test_synth.py checks the output against the yaml itself.
 """
+from typing import Any
 
-# ruff: noqa: E501
-
-DEPARTMENT = {
+DEPARTMENT: dict[str, Any] = {
     'demandes': 1041,
     'growth_pct': 14,
     'communes': 251,
@@ -25,7 +24,7 @@ DEPARTMENT = {
 }
 
 # code_canton → page (yaml counts are the transcription's R1 reconstruction: a preference, not a target)
-CANTONS = {
+CANTONS: dict[str, dict[str, Any]] = {
     '2601': dict(
         page='Bourg de Péage', communes=2, demandes=12,
         thematique={'Numérique - Démat': 68, 'Énergie': 8, 'Archives': 8, 'Logement habitat': 8, 'Santé': 8},

@@ -59,7 +59,7 @@ class Distribution:
         themes = list(vocab.OBJETS)
         objets = pl.Series("objet", [o for t in themes for o in vocab.OBJETS[t]], dtype=pl.Utf8)
         starts = np.cumsum([0] + [len(vocab.OBJETS[t]) for t in themes])[:-1]
-        start_of = dict(zip(themes, starts))
+        start_of = dict(zip(themes, starts, strict=True))
         t_col = triples["thematique"].to_list()
         return cls(triples.drop("len"), tp / tp.sum(), demandeurs.drop("n"), dp / dp.sum(), objets,
                    np.array([start_of[t] for t in t_col]), np.array([len(vocab.OBJETS[t]) for t in t_col]))
@@ -79,6 +79,8 @@ def sample_missions(dist: Distribution, rng: np.random.Generator, year: int, *, 
     Missions of one demande share its demandeur and date; their count is 1 + Poisson(mean − 1).
     """
     if n_demandes is None:
+        if n_missions is None:
+            raise ValueError("sample_missions: give n_demandes or n_missions")
         n_demandes = n_missions    # enough: every demande has at least one mission
     per = 1 + rng.poisson(missions_per_demande - 1, size=n_demandes)
     if n_missions is not None:

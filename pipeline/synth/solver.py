@@ -39,7 +39,7 @@ class Box:
     hi: tuple[int, ...]
 
     def feasible(self, total: int) -> bool:
-        return all(a <= b for a, b in zip(self.lo, self.hi)) and sum(self.lo) <= total <= sum(self.hi)
+        return all(a <= b for a, b in zip(self.lo, self.hi, strict=True)) and sum(self.lo) <= total <= sum(self.hi)
 
 
 def iter_boxes(printed: Sequence[int], total: int, lower: Sequence[int] | None = None,
@@ -113,16 +113,17 @@ def _ordered_boxes(n, size, total, in_iv, out_iv, candidates) -> Iterator[Box]:
 
 def closest_in_box(box: Box, total: int, prefer: Sequence[float]) -> list[int]:
     """The box point with the given sum nearest to `prefer` (clamp, then move proportionally)."""
-    c = [min(max(round(p), a), b) for p, a, b in zip(prefer, box.lo, box.hi)]
+    c = [min(max(round(p), a), b) for p, a, b in zip(prefer, box.lo, box.hi, strict=True)]
     gap = total - sum(c)
     while gap:
         step = 1 if gap > 0 else -1
         best, best_score = None, None
-        for i, (v, a, b) in enumerate(zip(c, box.lo, box.hi)):
+        for i, (v, a, b) in enumerate(zip(c, box.lo, box.hi, strict=True)):
             if (step > 0 and v < b) or (step < 0 and v > a):
                 score = (prefer[i] - v) * step  # how far below (or above) its preference it sits
                 if best_score is None or score > best_score:
                     best, best_score = i, score
+        assert best is not None   # gap ≠ 0 inside a feasible box: some cell can still move
         c[best] += step
         gap -= step
     return c
@@ -139,7 +140,7 @@ def solve(printed: Sequence[int], total: int, lower: Sequence[int] | None = None
     best, best_dist = None, None
     for box in iter_boxes(printed, total, lower, upper):
         c = closest_in_box(box, total, prefer)
-        dist = sum(abs(a - b) for a, b in zip(c, prefer))
+        dist = sum(abs(a - b) for a, b in zip(c, prefer, strict=True))
         if best_dist is None or dist < best_dist:
             best, best_dist = c, dist
             if dist == 0:
@@ -172,8 +173,8 @@ def solve_nested(child_printed: Sequence[int], parent_printed: Sequence[int], pa
             slo[parent_of[i]] += cbox.lo[i]
             shi[parent_of[i]] += cbox.hi[i]
         for pbox in parent_boxes:
-            glo = [max(a, b) for a, b in zip(slo, pbox.lo)]
-            ghi = [min(a, b) for a, b in zip(shi, pbox.hi)]
+            glo = [max(a, b) for a, b in zip(slo, pbox.lo, strict=True)]
+            ghi = [min(a, b) for a, b in zip(shi, pbox.hi, strict=True)]
             if not Box(tuple(glo), tuple(ghi)).feasible(total):
                 continue
             ppref = [0.0] * m
@@ -184,9 +185,9 @@ def solve_nested(child_printed: Sequence[int], parent_printed: Sequence[int], pa
             for k in range(m):
                 idx = [i for i in range(n) if parent_of[i] == k]
                 sub = Box(tuple(cbox.lo[i] for i in idx), tuple(cbox.hi[i] for i in idx))
-                for i, v in zip(idx, closest_in_box(sub, sums[k], [prefer[i] for i in idx])):
+                for i, v in zip(idx, closest_in_box(sub, sums[k], [prefer[i] for i in idx]), strict=True):
                     c[i] = v
-            dist = sum(abs(a - b) for a, b in zip(c, prefer))
+            dist = sum(abs(a - b) for a, b in zip(c, prefer, strict=True))
             if best_dist is None or dist < best_dist:
                 best, best_dist = c, dist
     if best is not None:

@@ -181,7 +181,7 @@ def _build_spellings(ref: Ref) -> dict[str, dict[str, tuple[str, ...]]]:
         if champ == "canton":
             cantons[canon].append(alias)
     out["canton"] = cantons
-    checked = {}
+    checked: dict[str, dict[str, tuple[str, ...]]] = {}
     for champ, table in out.items():
         checked[champ] = {}
         for canon, forms in table.items():

@@ -1,5 +1,5 @@
 """The DuckDB warehouse: its schema and the few functions that read and write it."""
 
-from pipeline.warehouse.store import connect, store_sheet, LoadCounts
+from pipeline.warehouse.store import LoadCounts, connect, store_sheet
 
-__all__ = ["connect", "store_sheet", "LoadCounts"]
+__all__ = ["LoadCounts", "connect", "store_sheet"]
