@@ -142,7 +142,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,code,fields,vote,expected,statut", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("case", "code", "fields", "vote", "expected", "statut"), CASES, ids=[c[0] for c in CASES])
 def test_hand_worked_dossier(rules, case, code, fields, vote, expected, statut):
     d = droit_ligne(dict(fields, code_action=code, montant_vote=vote), rules)
     assert d.droit == expected, (d.regle, d.motifs)

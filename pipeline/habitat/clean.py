@@ -89,7 +89,7 @@ def parse_field(name: str, raw: str | None, rules: Rules):
     if name == "ref_anah":
         return hash_ref(raw)
     if name == "dispositif":
-        return "2015-2022" if "2015" in raw or "2022" in raw and "2023" not in raw else "2023-2028"
+        return "2015-2022" if "2015" in raw or ("2022" in raw and "2023" not in raw) else "2023-2028"
     if name in ("code_insee", "siren_epci", "siren_beneficiaire"):
         return re.sub(r"\s", "", raw)
     return raw

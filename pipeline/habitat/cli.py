@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn
 
 import typer
 
@@ -21,7 +21,7 @@ RefOption = typer.Option(None, "--ref", help="Dossier de règles remplaçant dat
 DbOption = typer.Option(None, "--db", help="Entrepôt DuckDB de l'habitat (défaut : data/habitat.duckdb).")
 
 
-def _fail(message: str, code: int = 2):
+def _fail(message: str, code: int = 2) -> NoReturn:
     from pipeline.cli import CliError
 
     raise CliError(message, code)
@@ -38,15 +38,15 @@ def _rules(ref: Path | None):
 
 @app.command()
 def droit(action: str = typer.Option(..., "--action", help="Code (S1-NEUF, T10-IML…) ou libellé de l'aide."),
-          logements: Optional[float] = typer.Option(None, "--logements", help="Nombre de logements."),
-          code_insee: Optional[str] = typer.Option(None, "--code-insee", help="Commune des travaux."),
-          beneficiaire: Optional[str] = typer.Option(None, "--beneficiaire", help="Type de bénéficiaire."),
-          montant_vote: Optional[float] = typer.Option(None, "--montant-vote", help="Montant proposé au vote."),
-          cout: Optional[float] = typer.Option(None, "--cout", help="Coût subventionnable."),
-          autres: Optional[float] = typer.Option(None, "--autres-subventions", help="Autres subventions."),
+          logements: float | None = typer.Option(None, "--logements", help="Nombre de logements."),
+          code_insee: str | None = typer.Option(None, "--code-insee", help="Commune des travaux."),
+          beneficiaire: str | None = typer.Option(None, "--beneficiaire", help="Type de bénéficiaire."),
+          montant_vote: float | None = typer.Option(None, "--montant-vote", help="Montant proposé au vote."),
+          cout: float | None = typer.Option(None, "--cout", help="Coût subventionnable."),
+          autres: float | None = typer.Option(None, "--autres-subventions", help="Autres subventions."),
           condition: list[str] = typer.Option([], "--condition", "-c", help="CHAMP=VALEUR (financement=PLAI, dpe_apres=B…)."),
           annee: int = typer.Option(dt.date.today().year, "--annee", help="Millésime de la géographie."),
-          ref: Optional[Path] = RefOption,
+          ref: Path | None = RefOption,
           as_json: bool = typer.Option(False, "--json", help="Réponse en JSON.")) -> None:
     """Droit d'un dossier envisagé : conditions remplies / non remplies / inconnues, montant et règle."""
     from pipeline.habitat import clean
@@ -71,7 +71,7 @@ def droit(action: str = typer.Option(..., "--action", help="Code (S1-NEUF, T10-I
         k, v = item.split("=", 1)
         line[k.strip()] = clean.parse_field(k.strip(), v.strip(), rules)
     d = droit_ligne(line, rules)
-    conditions = {k: v for k, v in d.conditions.items()}
+    conditions = dict(d.conditions.items())
     if as_json:
         sys.stdout.write(json.dumps({"code_action": code, "droit": d.droit, "statut": d.statut, "regle": d.regle,
                                      "conditions": conditions, "motifs": d.motifs}, ensure_ascii=False) + "\n")

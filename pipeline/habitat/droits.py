@@ -82,7 +82,7 @@ def value(line: dict, name: str):
         return 10 ** 6                 # no history given (one prospective line): no previous aid known
     if name == "gain_classes":
         av, ap = line.get("dpe_avant"), line.get("dpe_apres")
-        if av in LETTERS and ap in LETTERS:
+        if isinstance(av, str) and isinstance(ap, str) and av and ap and av in LETTERS and ap in LETTERS:
             return LETTERS.index(av) - LETTERS.index(ap)
     if name == "jours_depuis_acquisition":
         return _days(line.get("date_depot"), line.get("date_acquisition"))
@@ -252,7 +252,7 @@ def droit_ligne(line: dict, rules: Rules, quota_restant: float | None = None) ->
     units = _units(action, line)
     if units is None:
         conds["nb_logements"] = UNKNOWN
-        return Droit(code, None, None, "a_verifier", _regle(action, None), motifs + ["nombre de logements inconnu"], conds)
+        return Droit(code, None, None, "a_verifier", _regle(action, None), [*motifs, "nombre de logements inconnu"], conds)
     if "quota_commune" in action.si and FAIL not in conds.values():
         left = 3 if quota_restant is None else quota_restant
         if left <= 0:
