@@ -9,8 +9,8 @@ import csv
 
 import polars as pl
 import pytest
-from conftest import ACCOMP, AMO, CONSEIL, CONTRACT_COLUMNS, MOD, MOE, ROOT
 
+from conftest import ACCOMP, AMO, CONSEIL, CONTRACT_COLUMNS, MOD, MOE, ROOT
 from pipeline.api import open_warehouse
 from pipeline.breakdowns import CONTRACT_TABLES, EmptyYearError, all_breakdowns, canton_prestation, summary
 from pipeline.breakdowns.summary import evolution_pct

@@ -16,7 +16,6 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from bilan_fixture import shared_context
-
 from pipeline import charts, maps
 from pipeline.charts.palette import NOT_REQUESTED, Palette
 from pipeline.charts.style import to_div

@@ -113,7 +113,7 @@ def test_unseen_exports_written_as_the_report_prints_lose_no_row(tmp_path, fig):
     assert got == (len(rows), len(dep["partners"]))
 
 
-@pytest.mark.parametrize("champ, value, expected", [
+@pytest.mark.parametrize(("champ", "value", "expected"), [
     ("partenaire", "Agence dév. touristique", "Agence de développement touristique"),
     ("partenaire", "Numérien", "Syndicat mixte Numérian"),
     ("partenaire", "Chambre agriculture", "Chambre d'agriculture de la Drôme"),

@@ -16,7 +16,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from bilan_fixture import CANTON_CODES, built_pdf, fixture_context, shared_context
-
 from pipeline.fmt import fmt_int
 
 CANTON_HEADER = "BILAN DE L’ASSISTANCE TECHNIQUE SUR LE CANTON"

@@ -7,8 +7,8 @@ import json
 
 import polars as pl
 import pytest
-from conftest import CONTRACT_COLUMNS
 
+from conftest import CONTRACT_COLUMNS
 from pipeline.api import open_warehouse
 from pipeline.publish import write_tables
 

@@ -16,7 +16,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from bilan_fixture import CANTON_CODES, built_site, shared_context
-
 from pipeline.fmt import fmt_int
 
 PAGES = ["index.html", "cantons/index.html", "epci.html", "partenaires.html", "methodologie.html",
@@ -193,7 +192,6 @@ def test_pages_load_nothing_from_outside(site):
 def test_single_year_without_optional_tables(tmp_path):
     """One year loaded: no trends, no evolution; no by_commune either: the site still builds."""
     from bilan_fixture import fixture_context
-
     from pipeline.site import build_site
     ctx = fixture_context()
     for name in ("trends", "trends_domaine", "by_commune"):
