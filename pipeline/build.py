@@ -24,16 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline import __version__, config
+from pipeline.errors import BilanError
 
 MARKER = ".bilan-rapport.json"   # in every built report: what built it (and the inputs' fingerprint)
-
-
-class BuildError(Exception):
-    """A build step failed; the message names the step. exit_code 2 for unusable input."""
-
-    def __init__(self, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 def check_target(target: Path) -> None:
@@ -41,10 +34,10 @@ def check_target(target: Path) -> None:
     if not target.exists() and not target.is_symlink():
         return
     if not target.is_dir() or target.is_symlink():
-        raise BuildError(f"{target} existe et n'est pas un dossier de rapport : rien n'a été écrit", 2)
+        raise BilanError(f"{target} existe et n'est pas un dossier de rapport : rien n'a été écrit", 2)
     if (target / MARKER).is_file() or not any(target.iterdir()):
         return
-    raise BuildError(f"le dossier {target} existe et ne contient pas un rapport construit par bilan : "
+    raise BilanError(f"le dossier {target} existe et ne contient pas un rapport construit par bilan : "
                      "rien n'a été écrit (choisir un dossier neuf ou vide)", 2)
 
 
@@ -57,7 +50,7 @@ def _lock(target: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildError(f"une autre construction de {target} est en cours (verrou {path})", 2) from None
+            raise BilanError(f"une autre construction de {target} est en cours (verrou {path})", 2) from None
         yield
     finally:
         os.close(fd)
@@ -103,7 +96,7 @@ def build_year(year: int, db: Path | None = None, out: Path | None = None, pdf: 
     target = Path(out or config.report_dir(year)).resolve()
     db = Path(db or config.WAREHOUSE)
     if not db.exists():
-        raise BuildError(f"entrepôt introuvable : {db} (lancer d'abord `bilan ingest` ou `bilan demo`)", 2)
+        raise BilanError(f"entrepôt introuvable : {db} (lancer d'abord `bilan ingest` ou `bilan demo`)", 2)
     check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target):
@@ -148,10 +141,8 @@ def _build(year: int, db: Path, target: Path, pdf: bool, tables_only: bool, log:
         _swap(tmp, target)
     except Exception as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        code = getattr(exc, "exit_code", 1)
-        if type(exc).__name__ == "EmptyYearError":
-            code = 2
-        raise BuildError(f"échec de l'étape « {step} » : {exc} ; le rapport précédent est inchangé", code) from exc
+        code = exc.exit_code if isinstance(exc, BilanError) else 1   # EmptyYearError: 2
+        raise BilanError(f"échec de l'étape « {step} » : {exc} ; le rapport précédent est inchangé", code) from exc
 
 
 def _context(wh, year, tables, quarantine, pdf: bool):

@@ -1,12 +1,15 @@
 """The `bilan` command line: parse arguments, call one function each, print results.
 
 Exit codes: 0 success; 2 when a file was refused whole (`ingest`) or the input is unusable (`build` of an
-empty year); 1 for any other error. Errors are one line, never a traceback (BILAN_DEBUG=1 shows it).
+empty year): a BilanError carries its code; 1 for any other error. Errors are one line in French, never a
+traceback (BILAN_DEBUG=1 raises it, `-vv` logs it). Logging is configured here, once: `-v` shows the
+pipeline's steps (INFO), `-vv` its details (DEBUG); warnings are always shown.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -15,6 +18,7 @@ import typer
 from rich.console import Console
 
 from pipeline import config
+from pipeline.errors import BilanError
 
 # rich_markup_mode=None: plain help text; Typer's rich help formatter alone costs ~0.2 s of imports
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -25,12 +29,30 @@ err = Console(stderr=True, soft_wrap=True)
 DbOption = typer.Option(None, "--db", help="Fichier DuckDB de l'entrepôt (défaut : data/warehouse.duckdb).")
 
 
-class CliError(Exception):
-    """An error already phrased for the user, with its exit code."""
+log = logging.getLogger("pipeline.cli")
 
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
+
+def configure_logging(verbosity: int) -> None:
+    """Log lines of the pipeline's modules on stderr: warnings always, INFO with -v, DEBUG with -vv.
+    Other libraries stay at WARNING so that -vv shows our details, not theirs."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "bilan", False)]:   # called again (tests, notebooks)
+        root.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s : %(message)s"))
+    handler.bilan = True   # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("pipeline").setLevel(
+        logging.DEBUG if verbosity >= 2 else logging.INFO if verbosity == 1 else logging.WARNING)
+
+
+@app.callback()
+def _global(verbose: int = typer.Option(0, "--verbose", "-v", count=True, show_default=False,
+                                        help="Journal détaillé sur la sortie d'erreur (-v : étapes, -vv : détails).")
+            ) -> None:
+    """Bilan de l'ingénierie publique : exports de la plate-forme → entrepôt DuckDB → rapport."""
+    configure_logging(verbose)
 
 
 def _progress():
@@ -50,7 +72,7 @@ def run_ingest(paths: list[Path], db: Path | None) -> int:
 
     files = expand_paths(paths)
     if not files:
-        raise CliError("aucun fichier CSV ou XLSX à charger dans " + ", ".join(map(str, paths)), 2)
+        raise BilanError("aucun fichier CSV ou XLSX à charger dans " + ", ".join(map(str, paths)), 2)
     refused = 0
     with _progress() as progress:
         task = progress.add_task("Chargement", total=len(files))
@@ -109,7 +131,7 @@ def validate(year: int | None = typer.Argument(None, help="Année (défaut : tou
 
     path = Path(db or config.WAREHOUSE)
     if not path.exists():
-        raise CliError(f"entrepôt introuvable : {path} (lancer d'abord `bilan ingest`)", 2)
+        raise BilanError(f"entrepôt introuvable : {path} (lancer d'abord `bilan ingest`)", 2)
     with open_warehouse(path) as wh:
         summary = quality.summary(wh, year)
         if as_json:
@@ -198,15 +220,19 @@ def main() -> None:
     """Entry point: one line per error, never a traceback (unless BILAN_DEBUG=1)."""
     try:
         code = app(standalone_mode=False)
-    except CliError as exc:
-        err.print(f"erreur : {exc}", highlight=False)
-        sys.exit(exc.code)
+    except typer.TyperException as exc:   # usage errors: the argument parser's own message (exit 2)
+        if hasattr(exc, "show"):
+            exc.show()
+        else:
+            err.print(f"erreur : {exc.format_message()}", highlight=False)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrompu", highlight=False)
+        sys.exit(130)
     except Exception as exc:  # the one place that turns any failure into one line
         if os.environ.get("BILAN_DEBUG"):
             raise
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # usage errors of the argument parser
-            exc.show()
-            sys.exit(exc.exit_code)
+        log.debug("trace de l'erreur", exc_info=exc)   # -vv
         err.print(f"erreur : {exc}", highlight=False)
-        sys.exit(getattr(exc, "exit_code", 1))
+        sys.exit(exc.exit_code if isinstance(exc, BilanError) else 1)
     sys.exit(code if isinstance(code, int) else 0)

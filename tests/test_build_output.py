@@ -10,7 +10,8 @@ import stat
 
 import pytest
 
-from pipeline.build import MARKER, BuildError, build_year
+from pipeline.build import MARKER, build_year
+from pipeline.errors import BilanError
 from tests.test_cli import bilan
 
 
@@ -19,7 +20,7 @@ def build(db, out):
 
 
 def refused(db, out, *words):
-    with pytest.raises(BuildError) as info:
+    with pytest.raises(BilanError) as info:
         build(db, out)
     assert info.value.exit_code == 2
     for w in words:

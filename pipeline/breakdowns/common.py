@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import config
+from pipeline.errors import BilanError
 from pipeline.ref.load import Ref, RefYear, load_ref
 from pipeline.shares import pct_shares
 
@@ -33,8 +34,8 @@ CATEGORICAL: tuple[str, ...] = (
 )
 
 
-class EmptyYearError(ValueError):
-    """A year with no mission in the warehouse: there is nothing to count and no share to compute."""
+class EmptyYearError(BilanError, ValueError):
+    """A year with no mission in the warehouse: there is nothing to count and no share to compute (exit 2)."""
 
 
 @lru_cache(maxsize=4)

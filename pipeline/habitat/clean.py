@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 
+from pipeline.errors import BilanError
 from pipeline.habitat.rules import Rules
 from pipeline.text import key
 
@@ -31,8 +32,8 @@ _NO = {"non", "n", "no", "0", "faux", "false"}
 SALT = "bilan-habitat-2023-2028"
 
 
-class Refus(Exception):
-    """The row cannot be placed or counted: the message is the quarantine reason."""
+class Refus(BilanError):
+    """The row cannot be placed or counted: the message is the quarantine reason (exit 2 if it reaches the CLI)."""
 
 
 def parse_date(text: str) -> dt.date:

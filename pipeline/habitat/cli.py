@@ -14,6 +14,8 @@ from typing import NoReturn
 
 import typer
 
+from pipeline.errors import BilanError
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Aides à l'habitat 2023-2028 : droits, enveloppes, paiements, rapport.")
 
@@ -22,9 +24,7 @@ DbOption = typer.Option(None, "--db", help="Entrepôt DuckDB de l'habitat (défa
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    from pipeline.cli import CliError
-
-    raise CliError(message, code)
+    raise BilanError(message, code)
 
 
 def _rules(ref: Path | None):

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from pipeline import config
+from pipeline.errors import BilanError
 from pipeline.text import key
 
 RULES_FILE = "regles_2023_2028.yaml"
@@ -25,7 +26,7 @@ FILES = (RULES_FILE, "enveloppes_epci.csv", "conventions_actions.csv", "budgets_
 VOLETS = {"S": "socle", "T": "territorialise", "DAH": "dah"}
 
 
-class RulesError(Exception):
+class RulesError(BilanError):
     """A rules folder that cannot be used: the message is the one line shown to the user."""
 
 
