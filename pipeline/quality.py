@@ -1,7 +1,7 @@
 """The data-quality summary: per-file reconciliation, quarantine by reason, conflicts.
 
 Built from the analyst API's Warehouse (no second code path); `bilan validate` prints it (or its
-JSON, whose shape is the contract of report-outputs.md) and the site's data-quality page shows the same numbers.
+JSON, whose shape is the contract of docs/spec/outputs.md) and the site's data-quality page shows the same numbers.
 """
 
 from __future__ import annotations

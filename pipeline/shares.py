@@ -1,7 +1,7 @@
 """Whole-percent shares as the 2021 report prints them.
 
 The published charts always sum to exactly 100. The rule that reproduces all of them (rule R2 of
-`bilan_2021_figures.yaml`, the table contract of `report-outputs.md`): round each share half up, then
+tests/fixtures/bilan_2021_figures.yaml, the table contract of docs/spec/outputs.md): round each share half up, then
 spread the difference to 100 one point each over the largest categories by count, ties broken by the
 table's order. Integer arithmetic only, so 12.5 % is 13 % on every machine.
 """

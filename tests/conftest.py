@@ -34,7 +34,7 @@ AMO = "Assistance à maîtrise d'ouvrage"
 MOE = "Maîtrise d'œuvre"
 MOD = "Maîtrise d'ouvrage déléguée"
 
-# Columns of every table of shared/spec/report-outputs.md, as the contract lists them.
+# Columns of every table of docs/spec/outputs.md, as the contract lists them.
 CONTRACT_COLUMNS = {
     "summary": ["indicateur", "valeur"],
     "by_domaine": ["domaine", "missions", "pct"],

@@ -1,6 +1,6 @@
 """The calibrated demo exports, ingested for real, give the 2021 report's headline figures.
 
-Expected numbers come from the published report (shared/spec/bilan_2021_figures.yaml), not from the
+Expected numbers come from the published report (tests/fixtures/bilan_2021_figures.yaml), not from the
 code: 1 041 demandes, 251 communes demandeuses split 155 / 77 / 15 / 4 by size class, and every file
 reconciles.
 """

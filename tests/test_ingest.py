@@ -1,4 +1,4 @@
-"""Ingest: every file form of platform-export.md, every bad input, reconciliation, reloads."""
+"""Ingest: every file form of docs/spec/export-format.md, every bad input, reconciliation, reloads."""
 
 from __future__ import annotations
 

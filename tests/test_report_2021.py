@@ -29,7 +29,7 @@ Counts (printed by `pytest -s`, asserted by test_zz_count_of_figures):
 Not checked (nothing reproducible): the EPCI bar chart and the prestations-by-domaine chart (no values
 in the text layer), and the activity figures that are not mission data (budget, newsletters, webinars…).
 
-Structural invariants from report-outputs.md / architecture.md, not from the code: every pct column of a
+Structural invariants from docs/spec/outputs.md / counting-rules.md, not from the code: every pct column of a
 category table sums to 100 (0 for an empty group), canton thématique / prestation missions add up to the
 canton's missions, by_canton demandes add up to the communes' demandes, and so on.
 """
@@ -324,7 +324,7 @@ def report(tmp_path_factory):
     wh = open_warehouse(tmp / "warehouse.duckdb")
     try:
         tables = wh.breakdowns(YEAR)
-        # Counting rule (architecture.md): communes' demandes = distinct id_demande of commune demandeurs
+        # Counting rule (docs/spec/counting-rules.md): communes' demandes = distinct id_demande of commune demandeurs
         commune_demandes = wh.sql(
             f"SELECT count(DISTINCT id_demande) FROM missions WHERE annee = {YEAR} AND demandeur_type = 'commune'"
         ).fetchall()[0][0]
@@ -364,7 +364,7 @@ def test_canton_page(report, page):
     assert not bad, "\n".join(bad)
 
 
-# ---- Structural invariants (report-outputs.md, architecture.md) ---------------------------------------
+# ---- Structural invariants (docs/spec/outputs.md, counting-rules.md) ---------------------------------------
 PCT_TABLES = [  # table, pct column, count column, group column (None: the whole table is one chart)
     ("by_domaine", "pct", "missions", None),
     ("by_thematique", "pct", "missions", None),

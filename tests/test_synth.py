@@ -1,7 +1,7 @@
 """The synthetic exports: calibrated content vs the printed 2021 report, file forms, scaled size.
 
 The figures are recounted here with a small aggregation of our own (not pipeline.synth's) and compared
-with shared/spec/bilan_2021_figures.yaml itself. Where the report contradicts itself, the documented
+with tests/fixtures/bilan_2021_figures.yaml itself. Where the report contradicts itself, the documented
 exceptions of docs/calibration.md are listed explicitly below; everything else must match.
 """
 
@@ -23,7 +23,7 @@ from pipeline.synth import calibrated_missions, expected_loads, write_calibrated
 from pipeline.text import key
 
 ROOT = Path(__file__).resolve().parent.parent
-# the committed copy of shared/spec/bilan_2021_figures.yaml (the tests stand on their own)
+# the transcription of the 2021 report (docs/spec/README.md)
 FIGURES = ROOT / "tests" / "fixtures" / "bilan_2021_figures.yaml"
 
 # docs/calibration.md, rule (c): the department's 251 communes leave four canton pages one commune short.

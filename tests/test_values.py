@@ -1,4 +1,4 @@
-"""Spellings and formats of platform-export.md resolve to one canonical value."""
+"""Spellings and formats of docs/spec/export-format.md resolve to one canonical value."""
 
 from __future__ import annotations
 

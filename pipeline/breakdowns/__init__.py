@@ -1,7 +1,7 @@
 """Polars breakdowns: one function per report table, all from one year's rows of `missions`.
 
 `all_breakdowns` is what the API (and so the build) calls; the table names are those of
-shared/spec/report-outputs.md without `.csv`, plus `by_commune`, and `trends` / `trends_domaine`
+docs/spec/outputs.md without `.csv`, plus `by_commune`, and `trends` / `trends_domaine`
 when more than one year is loaded.
 """
 
@@ -23,7 +23,7 @@ from pipeline.breakdowns.territory import (
 from pipeline.breakdowns.trends import trends, trends_domaine
 from pipeline.ref.load import Ref, RefYear
 
-# Contract tables (report-outputs.md), in the contract's order, then the site's extra tables.
+# Contract tables (docs/spec/outputs.md), in the contract's order, then the site's extra tables.
 CONTRACT_TABLES: tuple[str, ...] = (
     "summary", "by_domaine", "by_thematique", "by_prestation", "by_partenaire", "by_taille",
     "by_canton", "canton_thematique", "canton_prestation", "by_epci", "domaine_prestation",

@@ -1,6 +1,6 @@
 """The figures printed in the 2021 report that the calibrated exports must reproduce.
 
-A transcription of shared/spec/bilan_2021_figures.yaml with every name mapped to the canonical labels
+A transcription of tests/fixtures/bilan_2021_figures.yaml with every name mapped to the canonical labels
 of data/ref (thématique, prestation, partenaire, domaine) and every canton page to its INSEE code, so
 that the synthetic data do not depend on a file outside the project at run time. Percentages are the
 printed whole percents; `*_count` are the yaml's reconstructed counts (found under rule R1), used only as

@@ -1,6 +1,6 @@
 """Writing a sheet's rows into the warehouse, with duplicates and conflicts counted.
 
-Rules (platform-export.md): the same mission loaded twice with the same content is counted once (a
+Rules (docs/spec/export-format.md): the same mission loaded twice with the same content is counted once (a
 duplicate); the same id with other content replaces the earlier version (the most recent load wins)
 and is recorded as a conflict. Every sheet reconciles: rows read = accepted + quarantined + duplicates.
 A sheet is written in one transaction, so a failure leaves nothing half-loaded.
