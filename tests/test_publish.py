@@ -31,7 +31,8 @@ def test_files(published):
     folder, tables, paths = published
     names = [*tables, "quarantine"]
     expected = {folder / f"{n}.csv" for n in names} | {folder / f"{n}.schema.json" for n in names}
-    assert set(paths) == expected | {folder / "bilan-2020.xlsx"}
+    expected |= {folder / "excel" / f"{n}-excel.csv" for n in names}
+    assert set(paths) == expected | {folder / "bilan-2020.xlsx", folder / "datapackage.json"}
     assert all(p.exists() for p in paths)
 
 
@@ -63,19 +64,30 @@ def test_quarantine_csv(published):
     assert "@" not in rows[1]["Objet"]                        # personal data redacted
 
 
+FRENCH_SHEETS = {
+    "summary": "Chiffres clés", "by_domaine": "Par domaine", "by_thematique": "Par thématique",
+    "by_prestation": "Par prestation", "by_partenaire": "Par partenaire", "by_taille": "Par taille de commune",
+    "by_canton": "Par canton", "canton_thematique": "Cantons et thématiques",
+    "canton_prestation": "Cantons et prestations", "by_epci": "Par EPCI",
+    "domaine_prestation": "Domaines et prestations", "by_commune": "Par commune", "trends": "Évolution",
+    "trends_domaine": "Évolution par domaine"}
+
+
 def test_xlsx_sheets_hold_numbers(published):
+    """Read back by an independent reader (calamine): French sheets, numbers stored as numbers."""
     folder, tables, _ = published
     sheets = pl.read_excel(folder / "bilan-2020.xlsx", sheet_id=0)
-    assert list(sheets) == [*tables, "quarantine"]
-    for name, cols in CONTRACT_COLUMNS.items():
-        sheet = sheets[name]
-        assert sheet.columns == cols, name
-        for col in ("missions", "demandes", "pct", "communes_total", "pct_demandes"):
-            if col in sheet.columns:
-                assert sheet.schema[col].is_numeric(), (name, col)
-    by_canton = sheets["by_canton"]
-    assert by_canton["demandes"].to_list() == tables["by_canton"]["demandes"].to_list()
-    assert sheets["summary"]["valeur"].dtype.is_numeric()
+    assert list(sheets) == ["À lire", *(FRENCH_SHEETS[n] for n in tables), "Lignes en quarantaine"]
+    by_canton = sheets["Par canton"]
+    assert by_canton.columns == ["Code du canton", "Canton", "Communes concernées", "Demandes", "Missions"]
+    assert by_canton["Demandes"].dtype.is_numeric()
+    assert by_canton["Demandes"].to_list() == tables["by_canton"]["demandes"].to_list()
+    domaines = sheets["Par domaine"]
+    assert domaines.columns == ["Domaine", "Missions", "Part (%)"]
+    # shares as fractions: the CSV's whole percents / 100, summing to 1
+    assert domaines["Part (%)"].to_list() == pytest.approx([p / 100 for p in tables["by_domaine"]["pct"]])
+    assert sum(domaines["Part (%)"]) == pytest.approx(1.0)
+    assert sheets["Chiffres clés"]["Valeur"].dtype.is_numeric()
 
 
 def test_table_schemas(published):

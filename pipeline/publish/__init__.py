@@ -1,4 +1,4 @@
-"""Publishing the year's tables: CSV, one XLSX workbook, and a TableSchema per CSV."""
+"""Publishing the year's tables: CSV, one XLSX workbook, a TableSchema per CSV, datapackage.json."""
 
 from pipeline.publish.tables import quarantine_table, table_schema, write_tables
 

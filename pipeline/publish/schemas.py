@@ -99,3 +99,42 @@ PATTERNS: dict[str, str] = {
     "code_insee": r"^[0-9][0-9AB][0-9]{3}$",
     "siren": r"^[0-9]{9}$",
 }
+
+# table → (sheet name in the workbook (≤ 31 characters), Excel table name (letters, digits, _)).
+SHEETS: dict[str, tuple[str, str]] = {
+    "summary": ("Chiffres clés", "ChiffresCles"),
+    "by_domaine": ("Par domaine", "ParDomaine"),
+    "by_thematique": ("Par thématique", "ParThematique"),
+    "by_prestation": ("Par prestation", "ParPrestation"),
+    "by_partenaire": ("Par partenaire", "ParPartenaire"),
+    "by_taille": ("Par taille de commune", "ParTailleDeCommune"),
+    "by_canton": ("Par canton", "ParCanton"),
+    "canton_thematique": ("Cantons et thématiques", "CantonsThematiques"),
+    "canton_prestation": ("Cantons et prestations", "CantonsPrestations"),
+    "by_epci": ("Par EPCI", "ParEPCI"),
+    "domaine_prestation": ("Domaines et prestations", "DomainesPrestations"),
+    "by_commune": ("Par commune", "ParCommune"),
+    "trends": ("Évolution", "Evolution"),
+    "trends_domaine": ("Évolution par domaine", "EvolutionParDomaine"),
+    "quarantine": ("Lignes en quarantaine", "LignesEnQuarantaine"),
+}
+
+# What the workbook, the data package and the "À lire" sheet say about the data set.
+PUBLISHER = "Département de la Drôme"
+DATASET_TITLE = "Bilan {year} de l'ingénierie publique"
+LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0",
+           "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
+SOURCES = [
+    {"title": "Département de la Drôme, plate-forme de l'ingénierie publique « Ingénierie pour la Drôme » : "
+              "exports des demandes et des missions de l'année"},
+    {"title": "Insee, Code officiel géographique (communes et cantons) et populations légales",
+     "path": "https://www.insee.fr/fr/information/2560452"},
+    {"title": "Direction générale des collectivités locales, liste des EPCI à fiscalité propre"},
+]
+ROUNDING_NOTE = ("Les parts sont des pourcentages entiers : chaque part est arrondie à l'entier le plus proche "
+                 "(une demie vers le haut), puis l'écart à 100 est réparti, un point chacun, sur les catégories "
+                 "les plus nombreuses, pour que les parts d'un graphique totalisent 100 %.")
+COUNTING_NOTE = ("Une ligne d'export est une mission (l'intervention d'un service ou d'un partenaire sur une "
+                 "thématique) ; les missions d'une même demande comptent pour une demande. Les totaux et les "
+                 "cantons comptent des demandes, les répartitions par domaine, thématique, prestation et "
+                 "partenaire comptent des missions.")

@@ -1,29 +1,32 @@
-"""Write the year's tables as people download them: CSV, one XLSX workbook, TableSchema JSON.
+"""Write the year's tables as people download them: CSV, one XLSX workbook, TableSchema JSON, datapackage.json.
 
-CSV is the reference (UTF-8, comma, header row, empty cell for a missing value). The workbook holds
-the same tables, one sheet each, numbers stored as numbers so that Excel can sum them. Each CSV gets
-a TableSchema (frictionless, as schema.data.gouv.fr publishes them) so that the columns are
-documented in French next to the data.
+CSV is the reference (UTF-8, comma, header row, empty cell for a missing value), as the contract says.
+Each CSV gets a TableSchema (frictionless, as schema.data.gouv.fr publishes them) so that the columns are
+documented in French next to the data, and `datapackage.json` lists them all with licence and sources.
+Excel users get the workbook (French sheets, number formats, an "À lire" sheet) and, in `excel/`, the same
+tables as `;`-separated CSV with a UTF-8 BOM, which French Excel opens right with a double click.
+Text a spreadsheet would execute is neutralised in every CSV (pipeline/publish/safe.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 import polars as pl
-import xlsxwriter
 
+from pipeline.publish.datapackage import write_datapackage
+from pipeline.publish.safe import neutralise, neutralise_frame
 from pipeline.publish.schemas import FIELD_OVERRIDES, FIELDS, PATTERNS, PRIMARY_KEYS, TABLES
+from pipeline.publish.xlsx import write_xlsx
 from pipeline.text import redact
 
 TABLESCHEMA_URL = "https://frictionlessdata.io/schemas/table-schema.json"
 QUARANTINE_FIRST = ("fichier", "ligne", "raison", "feuille")
-# Plain integers: Excel's default "#,##0" would print the year 2021 as "2 021".
-INTEGER_FORMAT: dict[Any, str] = {(pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64): "0"}
-HEADER_FORMAT = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True,
-                 "valign": "top", "border": 1}
+EXCEL_FOLDER = "excel"
+# Tables whose values come from the exports as typed: their schema never shows an example value.
+USER_DATA_TABLES = {"quarantine"}
 
 
 def quarantine_table(quarantine: pl.DataFrame) -> pl.DataFrame:
@@ -40,7 +43,8 @@ def quarantine_table(quarantine: pl.DataFrame) -> pl.DataFrame:
     for rec in records:
         keys.extend(k for k in rec if k not in keys)
     # a header as read may be called like a provenance column: keep both
-    names = {k: (f"{k} (lu)" if k in base else k) for k in keys}
+    # (and a header that a spreadsheet would execute is made inert, as a cell would be)
+    names = {k: neutralise(f"{k} (lu)" if k in base else k) for k in keys}
     values = {names[k]: [None if r.get(k) is None else redact(str(r[k])) for r in records] for k in keys}
     out = quarantine.select(base).with_columns(pl.col("ligne").cast(pl.Int64))
     if values:
@@ -79,9 +83,11 @@ def table_schema(name: str, df: pl.DataFrame) -> dict:
                 constraints["maximum"] = 100
         if constraints:
             field["constraints"] = constraints
-        example = df[col].drop_nulls().head(1).to_list()
-        if example:
-            field["example"] = str(example[0])
+        # An example only for a documented column of a computed table, never from export text.
+        if name not in USER_DATA_TABLES and col in FIELDS:
+            example = df[col].drop_nulls().head(1).to_list()
+            if example:
+                field["example"] = str(example[0])
         fields.append(field)
     schema = {"$schema": TABLESCHEMA_URL, "name": name, "title": title, "description": description,
               "countryCode": "FR", "fields": fields, "missingValues": [""]}
@@ -90,42 +96,31 @@ def table_schema(name: str, df: pl.DataFrame) -> dict:
     return schema
 
 
-def _widths(df: pl.DataFrame) -> dict[Any, int]:
-    """Column widths from the header and the longest value, within reason."""
-    out = {}
-    for col in df.columns:
-        longest = df.select(pl.col(col).cast(pl.String).str.len_chars().max()).item() if df.height else 0
-        out[col] = min(60, max(len(col), int(longest or 0)) + 2) * 7 + 5  # pixels
-    return out
-
-
-def write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> Path:
-    """One sheet per table, header styled and frozen, widths set, numbers as numbers."""
-    with xlsxwriter.Workbook(path) as wb:
-        for name, df in tables.items():
-            df.write_excel(workbook=wb, worksheet=name[:31], header_format=HEADER_FORMAT,
-                           column_widths=_widths(df), table_style=None, autofilter=bool(df.height),
-                           dtype_formats=INTEGER_FORMAT,
-                           freeze_panes=(1, 0), float_precision=2)
+def write_excel_csv(df: pl.DataFrame, path: Path) -> Path:
+    """The CSV French Excel opens right: `;`-separated, UTF-8 with a BOM, formulas neutralised."""
+    neutralise_frame(df).write_csv(path, separator=";", include_header=True, null_value="", include_bom=True)
     return path
 
 
 def write_tables(tables: dict[str, pl.DataFrame], out_dir: Path, year: int,
-                 quarantine: pl.DataFrame | None = None) -> list[Path]:
+                 quarantine: pl.DataFrame | None = None, edited: dt.date | None = None) -> list[Path]:
     """Write out_dir/tables/NAME.csv + NAME.schema.json for every table (and quarantine.csv when a
-    quarantine frame is given, even empty), and out_dir/tables/bilan-YEAR.xlsx. Returns the paths."""
+    quarantine frame is given, even empty), out_dir/tables/bilan-YEAR.xlsx, datapackage.json and the
+    Excel CSVs out_dir/tables/excel/NAME-excel.csv. Returns the paths."""
     folder = Path(out_dir) / "tables"
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / EXCEL_FOLDER).mkdir(parents=True, exist_ok=True)
     published = dict(tables)
     if quarantine is not None:
         published["quarantine"] = quarantine_table(quarantine)
     paths: list[Path] = []
+    schemas: dict[str, dict] = {}
     for name, df in published.items():
         csv = folder / f"{name}.csv"
-        df.write_csv(csv, separator=",", include_header=True, null_value="")
+        neutralise_frame(df).write_csv(csv, separator=",", include_header=True, null_value="")
+        schemas[name] = table_schema(name, df)
         schema = folder / f"{name}.schema.json"
-        schema.write_text(json.dumps(table_schema(name, df), ensure_ascii=False, indent=2) + "\n",
-                          encoding="utf-8")
-        paths += [csv, schema]
-    paths.append(write_xlsx(published, folder / f"bilan-{year}.xlsx"))
+        schema.write_text(json.dumps(schemas[name], ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        paths += [csv, schema, write_excel_csv(df, folder / EXCEL_FOLDER / f"{name}-excel.csv")]
+    paths.append(write_xlsx(published, schemas, folder / f"bilan-{year}.xlsx", year, edited))
+    paths.append(write_datapackage(folder, year, list(published), edited))
     return paths

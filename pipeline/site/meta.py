@@ -221,7 +221,9 @@ def telechargements(ctx, names: list[str], folder: Path | None = None) -> Telech
         path = folder / name if folder is not None else None
         size = _size(path.stat().st_size) if path is not None and path.exists() else ""
         if ext == "xlsx":
-            desc = "Toutes les tables dans un classeur (une feuille par table)"
+            desc = "Toutes les tables dans un classeur Excel (une feuille par table, « À lire » en premier)"
+        elif name == "datapackage.json":
+            desc = "Description du jeu de données pour les portails de données ouvertes (Data Package : tables, licence, sources)"
         elif ext == "json" or name.endswith(".schema.json"):
             desc = "Description des colonnes (TableSchema / Data Package)"
         else:
