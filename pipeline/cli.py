@@ -109,7 +109,20 @@ def run_build(year: int, db: Path | None, out: Path | None, pdf: bool, tables_on
             err.print(message, highlight=False)
             progress.advance(task)
 
-        return build_year(year, db=db, out=out, pdf=pdf, log=log, tables_only=tables_only)
+        target = build_year(year, db=db, out=out, pdf=pdf, log=log, tables_only=tables_only)
+    _say_if_quarantine_is_stale(db)
+    return target
+
+
+def _say_if_quarantine_is_stale(db: Path | None) -> None:
+    """A build only reads the warehouse; rows the current reference would now accept are pointed out,
+    and `bilan reprocess` moves them (pipeline/reprocess.py says why it is not automatic)."""
+    from pipeline.reprocess import stale_rows
+
+    n = stale_rows(Path(db or config.WAREHOUSE))
+    if n:
+        err.print(f"attention : {_fmt(n)} ligne(s) de la quarantaine se résolvent avec les référentiels actuels ; "
+                  "lancer `bilan reprocess` puis reconstruire", highlight=False)
 
 
 @app.command()
@@ -160,6 +173,18 @@ def validate(year: int | None = typer.Argument(None, help="Année (défaut : tou
         console.print(f"Avertissements (missions acceptées avec une remarque) : {_fmt(warnings.height)}")
         for motif, n in quality.by_reason(warnings.rename({"avertissement": "raison"})).iter_rows():
             console.print(f"  {motif} : {_fmt(n)}", highlight=False)
+        from pipeline.reprocess import replays
+
+        r = replays(wh.con)
+        if r.height:
+            t = Table(title="Rejeux de la quarantaine (bilan reprocess)")
+            for col in ("rejeu", "le", "fichier", "rejouées", "acceptées", "doublons", "conflits", "restent"):
+                t.add_column(col, justify="left" if col in ("le", "fichier") else "right")
+            for x in r.iter_rows(named=True):
+                t.add_row(str(x["replay_id"]), x["rejoue_le"].strftime("%d/%m/%Y %H:%M"),
+                          x["fichier"] + (f" [{x['feuille']}]" if x["feuille"] else ""), _fmt(x["examinees"]),
+                          _fmt(x["acceptees"]), _fmt(x["doublons"]), _fmt(x["conflits"]), _fmt(x["quarantaine"]))
+            console.print(t)
 
 
 @app.command()
@@ -214,6 +239,11 @@ def demo(out: Path | None = typer.Option(None, "--out", help="Dossier du rapport
 from pipeline.habitat.cli import app as habitat_app  # noqa: E402  (light: typer only)
 
 app.add_typer(habitat_app, name="habitat")
+
+from pipeline import labels_cli  # noqa: E402  (light: typer only)
+
+app.command("labels")(labels_cli.labels)
+app.command("reprocess")(labels_cli.reprocess)
 
 
 def main() -> None:
