@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn
 
 import typer
 
@@ -35,11 +35,11 @@ def _db(db: Path | None) -> Path:
     return path
 
 
-def labels(args: Optional[list[str]] = typer.Argument(None, metavar="[ANNÉE] | accept CHAMP VALEUR CANONIQUE",
+def labels(args: list[str] | None = typer.Argument(None, metavar="[ANNÉE] | accept CHAMP VALEUR CANONIQUE",
                                                       help="Une année, ou « accept » suivi du champ, de la valeur et du libellé canonique."),
-           db: Optional[Path] = DbOption,
+           db: Path | None = DbOption,
            as_json: bool = typer.Option(False, "--json", help="Liste JSON {champ, valeur, lignes, fichiers, suggestions}."),
-           from_file: Optional[Path] = typer.Option(None, "--from", help="accept : une liste `--json` relue."),
+           from_file: Path | None = typer.Option(None, "--from", help="accept : une liste `--json` relue."),
            top: bool = typer.Option(False, "--top", help="accept : la première suggestion de chaque valeur inconnue.")) -> None:
     """Libellés inconnus de la quarantaine, avec les plus proches ; `labels accept` les ajoute aux alias."""
     from pipeline.cli import console
@@ -62,7 +62,7 @@ def labels(args: Optional[list[str]] = typer.Argument(None, metavar="[ANNÉE] | 
             done = accept_many(items)
         except LabelError as exc:
             _fail(str(exc))
-        for (champ, valeur, _), canon in zip(items, done):
+        for (champ, valeur, _), canon in zip(items, done, strict=True):
             console.print(f"{champ} : « {valeur} » → « {canon} »", highlight=False)
         console.print(f"{len(items)} alias ajouté(s) à {Path(config.REF_DIR) / 'aliases.csv'} ; "
                       "lancer `bilan reprocess` pour rejouer la quarantaine.", highlight=False)
@@ -88,7 +88,7 @@ def labels(args: Optional[list[str]] = typer.Argument(None, metavar="[ANNÉE] | 
     console.print(t)
 
 
-def reprocess(db: Optional[Path] = DbOption) -> None:
+def reprocess(db: Path | None = DbOption) -> None:
     """Rejoue la quarantaine avec les référentiels actuels, sans les fichiers d'origine."""
     from pipeline.cli import console
     from pipeline.reprocess import reprocess as replay

@@ -81,7 +81,8 @@ def accept_many(items: list[tuple[str, str, str]], ref_dir: Path | None = None) 
     """Check every (champ, valeur, canonique) first, then append them all (or none)."""
     ref_dir = Path(ref_dir or config.REF_DIR)
     ref = load_ref(ref_dir)
-    rows, seen = [], set()
+    rows: list[tuple[tuple[str, str, str] | None, str]] = []
+    seen: set[tuple[str, str]] = set()
     for champ, valeur, label in items:
         canon = canonical(ref, champ, label)
         if not key(valeur):

@@ -73,15 +73,16 @@ def quarantined_sheets(con: duckdb.DuckDBPyConnection, ref: Ref) -> Iterator[tup
         headers = list(dict.fromkeys(h for r in records for h in r))
         mapping = {field: headers[i] for i, field in map_header(headers, ref).items()}
 
-        def column(field: str) -> list[str | None]:
-            h = mapping.get(field)
-            return [None if h is None or r.get(h) is None else str(r[h]) for r in records]
-
         frame = pl.DataFrame({"ligne": part["ligne"].cast(pl.Int64),
-                              **{f: pl.Series(f, column(f), dtype=pl.Utf8) for f in FIELDS},
+                              **{f: pl.Series(f, _column(records, mapping.get(f)), dtype=pl.Utf8) for f in FIELDS},
                               "valeurs": part["valeurs"].cast(pl.Utf8)})
         first = part.row(0, named=True)
         yield int(first["load_id"]), first["fichier"], first["feuille"], frame
+
+
+def _column(records: list[dict], header: str | None) -> list[str | None]:
+    """One field's values as text (a stored number or boolean is read as its text)."""
+    return [None if header is None or r.get(header) is None else str(r[header]) for r in records]
 
 
 def stale_rows(db: Path | str | None = None, ref: Ref | None = None, con: duckdb.DuckDBPyConnection | None = None) -> int:
@@ -150,7 +151,8 @@ def _replay_sheet(con, ref: Ref, replay_id: int, now: dt.datetime, load_id: int,
 def _merge_moved(con, c: ReplayCounts, moved: pl.DataFrame) -> None:
     """Merge the rows that now resolve, as a load would have (see the module's docstring)."""
     con.register("replay_in", moved)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE replay_hashed AS SELECT *, {_content_sql()} AS h FROM replay_in")
+    # _content_sql() is built from the fixed column list of pipeline.warehouse.store, never from data
+    con.execute(f"CREATE OR REPLACE TEMP TABLE replay_hashed AS SELECT *, {_content_sql()} AS h FROM replay_in")  # noqa: S608
     con.unregister("replay_in")
     # A version loaded after the replayed row wins over it.
     con.execute("""

@@ -52,7 +52,7 @@ def exports(folder: Path, partner: str, theme: str) -> list[Path]:
     return [write_csv(folder / "export_2021_a.csv", a), write_csv(folder / "export_2021_b.csv", b)]
 
 
-@pytest.fixture()
+@pytest.fixture
 def ref_dir(tmp_path, monkeypatch):
     d = tmp_path / "ref"
     shutil.copytree(config.REF_DIR, d)
