@@ -89,10 +89,12 @@ def _swap(tmp: Path, target: Path) -> None:
 
 
 def build_year(year: int, db: Path | None = None, out: Path | None = None, pdf: bool = False,
-               log: Callable[[str], None] = lambda _m: None, tables_only: bool = False) -> Path:
+               log: Callable[[str], None] = lambda _m: None, tables_only: bool = False,
+               editorial: Path | None = None) -> Path:
     """Build the report of `year` from the warehouse `db` into `out`; returns `out`.
 
-    tables_only: the CSV/XLSX tables (and the marker), no site, charts or maps."""
+    tables_only: the CSV/XLSX tables (and the marker), no site, charts or maps.
+    editorial: the team's texts (default data/editorial/YEAR); a year without them builds without them."""
     target = Path(out or config.report_dir(year)).resolve()
     db = Path(db or config.WAREHOUSE)
     if not db.exists():
@@ -102,11 +104,12 @@ def build_year(year: int, db: Path | None = None, out: Path | None = None, pdf: 
     with _lock(target):
         _clean_stale(target)
         check_target(target)   # again: the folder may have changed while we waited for nothing
-        _build(year, db, target, pdf, tables_only, log)
+        _build(year, db, target, pdf, tables_only, log, editorial)
     return target
 
 
-def _build(year: int, db: Path, target: Path, pdf: bool, tables_only: bool, log: Callable[[str], None]) -> None:
+def _build(year: int, db: Path, target: Path, pdf: bool, tables_only: bool, log: Callable[[str], None],
+           editorial: Path | None = None) -> None:
     from pipeline.api import open_warehouse
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
@@ -117,6 +120,13 @@ def _build(year: int, db: Path, target: Path, pdf: bool, tables_only: bool, log:
             tables = wh.breakdowns(year)
             quarantine = wh.quarantine(year)
             ctx = None if tables_only else _context(wh, year, tables, quarantine, pdf)
+            if ctx is not None:
+                step = "textes éditoriaux"
+                from pipeline.editorial.year import editorial_for_year
+
+                ctx.editorial = editorial_for_year(year, tables, wh.ref, editorial)
+                for notice in ctx.editorial.notices:
+                    log(f"remarque : {notice}")
         log(f"tableaux calculés ({time.perf_counter() - t0:.1f} s)")
         step = "tableaux (CSV, XLSX, TableSchema)"
         from pipeline.publish.tables import write_tables

@@ -98,7 +98,8 @@ def run_ingest(paths: list[Path], db: Path | None) -> int:
     return 2 if refused else 0
 
 
-def run_build(year: int, db: Path | None, out: Path | None, pdf: bool, tables_only: bool = False) -> Path:
+def run_build(year: int, db: Path | None, out: Path | None, pdf: bool, tables_only: bool = False,
+              editorial: Path | None = None) -> Path:
     """Build with a progress bar over the steps (tables, site, PDF); each step prints its time."""
     from pipeline.build import build_year
 
@@ -109,7 +110,8 @@ def run_build(year: int, db: Path | None, out: Path | None, pdf: bool, tables_on
             err.print(message, highlight=False)
             progress.advance(task)
 
-        target = build_year(year, db=db, out=out, pdf=pdf, log=log, tables_only=tables_only)
+        target = build_year(year, db=db, out=out, pdf=pdf, log=log, tables_only=tables_only,
+                            editorial=editorial)
     _say_if_quarantine_is_stale(db)
     return target
 
@@ -211,9 +213,11 @@ def build(year: int = typer.Argument(..., help="Année du bilan."),
           out: Path | None = typer.Option(None, "--out", help="Dossier de sortie (défaut : reports/ANNÉE)."),
           pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF."),
           tables_only: bool = typer.Option(False, "--tables-only",
-                                           help="Seulement les tableaux (CSV, XLSX), sans site ni PDF.")) -> None:
+                                           help="Seulement les tableaux (CSV, XLSX), sans site ni PDF."),
+          editorial: Optional[Path] = typer.Option(
+              None, "--editorial", help="Dossier des textes de l'équipe (défaut : data/editorial/ANNÉE).")) -> None:
     """Construit les tableaux, graphiques, cartes et le site (et le PDF) d'une année."""
-    target = run_build(year, db, out, pdf and not tables_only, tables_only)
+    target = run_build(year, db, out, pdf and not tables_only, tables_only, editorial)
     shown = target / "tables" if tables_only else target / "index.html"
     console.print(f"Rapport {year} : {shown}", highlight=False)
 
@@ -236,9 +240,16 @@ def demo(out: Path | None = typer.Option(None, "--out", help="Dossier du rapport
     console.print(f"Rapport 2021 : {target / 'index.html'}", highlight=False)
 
 
-from pipeline.habitat.cli import app as habitat_app  # noqa: E402  (light: typer only)
+def _register_subapps() -> None:
+    """Command groups live beside their stage; their heavy imports stay inside their commands."""
+    from pipeline.editorial.cli import app as editorial_app
+    from pipeline.habitat.cli import app as habitat_app
 
-app.add_typer(habitat_app, name="habitat")
+    app.add_typer(habitat_app, name="habitat")
+    app.add_typer(editorial_app, name="editorial")
+
+
+_register_subapps()
 
 from pipeline import labels_cli  # noqa: E402  (light: typer only)
 

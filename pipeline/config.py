@@ -16,6 +16,7 @@ DEMO_DIR = ROOT / "data" / "demo"          # synthetic exports written by `bilan
 WAREHOUSE = Path(os.environ.get("BILAN_DB") or ROOT / "data" / "warehouse.duckdb")
 REPORTS_DIR = ROOT / "reports"              # templates live here; built years go to reports/YEAR/
 TEMPLATES_DIR = REPORTS_DIR / "templates"
+EDITORIAL_DIR = ROOT / "data" / "editorial"  # the team's texts, one folder per year (pipeline/editorial)
 
 
 def report_dir(year: int) -> Path:

@@ -64,3 +64,19 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """'1 commune', '2 communes' — French: 0 and 1 take the singular."""
     word = singular if abs(n) <= 1 else (plural_form or singular + "s")
     return f"{fmt_int(n)} {word}"
+
+
+def french_typography(text: str) -> str:
+    """Typographic apostrophe and the narrow no-break spaces French puts before ; : ! ? and inside « ».
+
+    Why here: the editorial prose (and any sentence written by hand) follows the same typography as the
+    figures — "l’ingénierie", "« 1 041 demandes »" — and a space typed before ":" must not let a line
+    break there. Text already typeset (’, U+202F) passes through unchanged.
+    """
+    import re
+
+    text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
+    text = re.sub(r"[ \u00a0]?([;:!?])(?=\s|$)", lambda m: NNBSP + m.group(1), text)
+    text = re.sub(r"«[ \u00a0]?", "«" + NNBSP, text)
+    text = re.sub(r"[ \u00a0]?»", NNBSP + "»", text)
+    return text

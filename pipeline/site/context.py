@@ -64,6 +64,7 @@ class BuildContext:
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     table_files: list[str] | None = None
     pdf: bool | None = None
+    editorial: Any = None       # pipeline.editorial.RenderedEditorial: the team's texts, placed by the pages
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> pl.DataFrame | None:
