@@ -214,7 +214,7 @@ def build(year: int = typer.Argument(..., help="Année du bilan."),
           pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF."),
           tables_only: bool = typer.Option(False, "--tables-only",
                                            help="Seulement les tableaux (CSV, XLSX), sans site ni PDF."),
-          editorial: Optional[Path] = typer.Option(
+          editorial: Path | None = typer.Option(
               None, "--editorial", help="Dossier des textes de l'équipe (défaut : data/editorial/ANNÉE).")) -> None:
     """Construit les tableaux, graphiques, cartes et le site (et le PDF) d'une année."""
     target = run_build(year, db, out, pdf and not tables_only, tables_only, editorial)

@@ -78,5 +78,4 @@ def french_typography(text: str) -> str:
     text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
     text = re.sub(r"[ \u00a0]?([;:!?])(?=\s|$)", lambda m: NNBSP + m.group(1), text)
     text = re.sub(r"«[ \u00a0]?", "«" + NNBSP, text)
-    text = re.sub(r"[ \u00a0]?»", NNBSP + "»", text)
-    return text
+    return re.sub(r"[ \u00a0]?»", NNBSP + "»", text)

@@ -12,7 +12,7 @@ year's numbers. See docs/editorial.md for the format.
 """
 
 from pipeline.editorial.figures import Figure, figures_for_year
-from pipeline.editorial.files import (PLACES, REQUIRED, Editorial, PartnerNote, Section, load_editorial)
+from pipeline.editorial.files import PLACES, REQUIRED, Editorial, PartnerNote, Section, load_editorial
 from pipeline.editorial.render import RenderedEditorial, RenderedSection, render_editorial
 from pipeline.editorial.skeleton import write_skeleton
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,7 +10,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Textes du rapport (édito, démarche, actions…) écrits par l'équipe, par année.")
 
 
-def _tables(year: int, db: Optional[Path], allow_empty: bool = False):  # noqa: ANN202 - (tables, ref)
+def _tables(year: int, db: Path | None, allow_empty: bool = False):
     from pipeline import config
     from pipeline.api import open_warehouse
     from pipeline.breakdowns import EmptyYearError
@@ -34,8 +33,8 @@ def _tables(year: int, db: Optional[Path], allow_empty: bool = False):  # noqa: 
 
 @app.command("init")
 def init(year: int = typer.Argument(..., help="Année du bilan."),
-         db: Optional[Path] = typer.Option(None, "--db", help="Entrepôt (défaut : data/warehouse.duckdb)."),
-         folder: Optional[Path] = typer.Option(None, "--dir", help="Dossier (défaut : data/editorial/ANNÉE).")) -> None:
+         db: Path | None = typer.Option(None, "--db", help="Entrepôt (défaut : data/warehouse.duckdb)."),
+         folder: Path | None = typer.Option(None, "--dir", help="Dossier (défaut : data/editorial/ANNÉE).")) -> None:
     """Écrit le squelette des textes de l'année (sans rien écraser) et la liste des chiffres disponibles."""
     from pipeline.editorial.figures import figures_for_year, sigles_from_ref
     from pipeline.editorial.skeleton import write_skeleton
@@ -56,8 +55,8 @@ def init(year: int = typer.Argument(..., help="Année du bilan."),
 
 @app.command("check")
 def check(year: int = typer.Argument(..., help="Année du bilan."),
-          db: Optional[Path] = typer.Option(None, "--db", help="Entrepôt (défaut : data/warehouse.duckdb)."),
-          folder: Optional[Path] = typer.Option(None, "--editorial", help="Dossier des textes.")) -> None:
+          db: Path | None = typer.Option(None, "--db", help="Entrepôt (défaut : data/warehouse.duckdb)."),
+          folder: Path | None = typer.Option(None, "--editorial", help="Dossier des textes.")) -> None:
     """Vérifie les textes de l'année contre ses tableaux, sans construire le rapport."""
     from pipeline.editorial.year import editorial_for_year
     from pipeline.fmt import plural

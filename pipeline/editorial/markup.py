@@ -95,9 +95,7 @@ def to_typst(text: str, heading_offset: int = 1) -> str:
         elif tok.type == "inline":
             lines.append(pending_prefix + _inline(tok.children or []))
             pending_prefix = ""
-        elif tok.type == "paragraph_close" and not list_stack:
-            lines.append("")
-        elif tok.type == "heading_close":
+        elif (tok.type == "paragraph_close" and not list_stack) or tok.type == "heading_close":
             lines.append("")
         elif tok.type in ("fence", "code_block"):
             lines.append("#raw(block: true, " + _typst_string(tok.content) + ")")
