@@ -13,19 +13,17 @@ import polars as pl
 
 from pipeline.ingest.readers import RawSheet
 from pipeline.ref import Ref
-from pipeline.text import key, redact_expr
+from pipeline.text import is_contact_header, key, redact, redact_expr
 
 FIELDS = ("id_mission", "id_demande", "date_demande", "demandeur", "demandeur_type", "code_insee",
           "siren", "canton", "thematique", "domaine", "prestation", "partenaire", "objet", "statut")
 REQUIRED = ("id_mission", "date_demande", "demandeur", "thematique", "prestation", "partenaire")
 LABELS = {"id_mission": "N° mission", "date_demande": "Date de la demande", "demandeur": "Collectivité",
           "thematique": "Thématique", "prestation": "Type de prestation", "partenaire": "Partenaire"}
-# Words that make a column personal data even when its exact spelling is not in the alias table.
-_PERSONAL_WORDS = ("mail", "courriel", "telephone", "tel", "portable", "contact", "elu", "interlocuteur")
 _HEADER_SCAN = 30
-# Fields whose values are codes, dates or labels resolved through the reference: not free text, so the
-# e-mail/phone redaction (regular expressions over every cell) is not run on them. A stray value in
-# them cannot be resolved anyway and sends the row to quarantine.
+# Fields whose values are codes, dates or labels resolved through the reference: read as they are (the
+# row as read is redacted, these fields are not); a stray address in one cannot be resolved and sends
+# the row to quarantine, whose reason is redacted.
 _CODED = ("id_mission", "id_demande", "date_demande", "code_insee", "siren", "canton", "thematique",
           "domaine", "prestation", "partenaire", "demandeur_type")
 
@@ -52,8 +50,7 @@ class Table:
 def is_personal(header_key: str, ref: Ref) -> bool:
     if header_key in ref.alias_map.get("donnee_personnelle", {}):
         return True
-    words = header_key.split()
-    return any(w in words or (len(w) > 3 and w in header_key) for w in _PERSONAL_WORDS)
+    return is_contact_header(header_key)   # the vocabulary of docs/personal-data.md
 
 
 def map_header(cells: list[str | None], ref: Ref) -> dict[int, str]:
@@ -93,7 +90,7 @@ def to_table(sheet: RawSheet, ref: Ref) -> Table:
     personal: list[str] = []
     keep: list[int] = []
     for i, cell in enumerate(header_cells):
-        name = cell or f"colonne {i + 1}"
+        name = redact(cell) or f"colonne {i + 1}"   # a header may itself be an address
         if i not in mapping and is_personal(key(name), ref):
             personal.append(name)
             continue
@@ -103,16 +100,18 @@ def to_table(sheet: RawSheet, ref: Ref) -> Table:
         keep.append(i)
     data = sheet.frame.slice(idx + 1)
     raw = data.select([pl.col(f"c{i}").alias(n) for n, i in zip(names, keep, strict=True)])
-    # Free text may still hold an e-mail or a phone number: redact it in every free-text column...
+    # Free text may still hold an e-mail or a phone number: redact it in every column (coded ones too,
+    # for the row as read); the coded fields themselves are read unredacted (a stray value in them
+    # cannot be resolved: the row is quarantined and its reason is redacted).
     coded = {canon for f, canon in ((f, names[keep.index(i)]) for i, f in mapping.items()) if f in _CODED}
-    raw = raw.with_columns(redact_expr(n) for n in names if n not in coded)
+    as_read = raw
+    raw = raw.with_columns(redact_expr(n) for n in names)
     by_field = {field: header_cells[i] or f"colonne {i + 1}" for i, field in mapping.items()}
     canon = {field: names[keep.index(i)] for i, field in mapping.items()}
     frame = raw.select(
         data.get_column("ligne"),
-        *[pl.col(canon[f]).alias(f) if f in canon else pl.lit(None, dtype=pl.Utf8).alias(f) for f in FIELDS],
+        *[(as_read.get_column(canon[f]) if canon.get(f) in coded else pl.col(canon[f])).alias(f)
+          if f in canon else pl.lit(None, dtype=pl.Utf8).alias(f) for f in FIELDS],
         pl.struct(names).struct.json_encode().alias("valeurs") if names else pl.lit("{}").alias("valeurs"),
     )
-    # and once over the row as read, for a stray address in a coded column (such a row is quarantined)
-    frame = frame.with_columns(redact_expr("valeurs"))
     return Table(frame, header_line, by_field, personal)
