@@ -112,15 +112,13 @@ def redact_expr(column):
 # Words of a header (keyed: no accents, lower case) that make the whole column personal data. A header
 # that maps to a canonical field (pipeline.ingest.headers) is never dropped: "Nom de la collectivité" is
 # the demandeur, not a person. Documented in docs/personal-data.md.
-CONTACT_WORDS = frozenset("""
-    contact contacts contacter coordonnee coordonnees interlocuteur interlocutrice interlocuteurs referent referente
-    referents referentes elu elue elus elues maire maires adjoint adjointe adjoints adjointes president
-    presidente signataire civilite
-    mail mails email emails courriel courriels mel adresse_mail telephone telephones tel tels portable
-    portables mobile gsm fax
-""".split())
-# Words that, after "nom" or "prénom", say the column names a person ("Nom du maire", "Prénom").
-_PERSON_AFTER_NOM = frozenset({"", "prenom", "nom", "du", "de", "l", "la", "le", "d", "personne"})
+CONTACT_WORDS = frozenset((
+    "contact", "contacts", "contacter", "coordonnee", "coordonnees", "interlocuteur", "interlocutrice",
+    "interlocuteurs", "referent", "referente", "referents", "referentes", "elu", "elue", "elus", "elues",
+    "maire", "maires", "adjoint", "adjointe", "adjoints", "adjointes", "president", "presidente", "signataire",
+    "civilite", "mail", "mails", "email", "emails", "courriel", "courriels", "mel",
+    "telephone", "telephones", "tel", "tels", "portable", "portables", "mobile", "gsm", "fax",
+))
 
 
 def is_contact_header(header_key: str) -> bool:

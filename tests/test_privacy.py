@@ -62,7 +62,7 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize("text,secret", VARIANTS)
+@pytest.mark.parametrize(("text", "secret"), VARIANTS)
 def test_variants_are_redacted(text, secret):
     out = redact(text)
     assert secret not in out and REDACTED in out
@@ -108,15 +108,15 @@ SECRETS = ["Mme Alice Élue", "Jean Maire", "M. Adjoint", "Bob Référent", "2 r
 
 
 def _rows_with_personal_data():
-    header = HEADER + ["Élus", "Nom du maire", "Adjoint", "Coordonnées", "Référent", "Nom", "Prénom", "Observations"]
-    rows = [row("P1", "Q1", "01/06/2021", "Mairie de Crest", "26108",
+    header = [*HEADER, "Élus", "Nom du maire", "Adjoint", "Coordonnées", "Référent", "Nom", "Prénom", "Observations"]
+    first = row("P1", "Q1", "01/06/2021", "Mairie de Crest", "26108",
                 objet="Rappeler jean.dupont arobase mairie ou Tél0475792626",
                 contact="Carole Contact", email="alice[at]crest", tel="+33 (0)4 75 79 26 26")
-            + ["Mme Alice Élue", "Jean Maire", "M. Adjoint", "2 rue des Lilas", "Bob Référent", "Dupont", "Jeanne",
-               "joindre le 04/75/79/26/26 ou dupont@mairie"],
-            # a row that goes to quarantine: its reason quotes the bad value
-            row("P2", "Q2", "01/06/2021", "Mairie de Crest", "26108", theme="voir 06 12 34 56 78")
-            + [""] * 8]
+    # the second row goes to quarantine: its reason quotes the bad value
+    second = row("P2", "Q2", "01/06/2021", "Mairie de Crest", "26108", theme="voir 06 12 34 56 78")
+    rows = [[*first, "Mme Alice Élue", "Jean Maire", "M. Adjoint", "2 rue des Lilas", "Bob Référent", "Dupont",
+             "Jeanne", "joindre le 04/75/79/26/26 ou dupont@mairie"],
+            [*second, *[""] * 8]]
     return header, rows
 
 
