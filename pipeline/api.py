@@ -20,16 +20,13 @@ import duckdb
 import polars as pl
 
 from pipeline import config
-from pipeline.breakdowns import COLUMNS, HISTORY_COLUMNS, EmptyYearError, all_breakdowns
-from pipeline.breakdowns.common import compact, default_ref
+from pipeline.breakdowns import EmptyYearError, all_breakdowns, warehouse_rows
+from pipeline.breakdowns.common import default_ref
 from pipeline.ref.load import Ref, RefYear, load_ref
 
 # Queries, named. {cols} is a fixed list of column names from pipeline.breakdowns, never user input.
-READ_BATCH_ROWS = 1_000_000
 SQL_YEARS = "SELECT DISTINCT annee FROM missions ORDER BY annee"
 SQL_MISSIONS = "SELECT * FROM missions {where} ORDER BY annee, id_mission"
-SQL_BREAKDOWN_ROWS = "SELECT {cols} FROM missions WHERE annee = $year"
-SQL_EARLIER_ROWS = "SELECT {cols} FROM missions WHERE annee < $year"
 SQL_QUARANTINE = """
 SELECT load_id, fichier, feuille, ligne, id_mission, annee, raison, valeurs
 FROM quarantine
@@ -89,20 +86,16 @@ class Warehouse:
         """Every table of the year (see pipeline.breakdowns.all_breakdowns).
 
         Uses the previous year for evolution_demandes_pct when it is loaded, and every loaded year up
-        to `year` for the trends. Reads only the columns the breakdowns need. Raises EmptyYearError
-        when the year has no mission.
+        to `year` for the trends. Every count runs in DuckDB; only the small result tables come back
+        (see pipeline.breakdowns.rows). Raises EmptyYearError when the year has no mission.
         """
         if year not in self._breakdowns:
             loaded = self.years()
             if year not in loaded:
                 raise EmptyYearError(f"aucune mission pour {year} dans l'entrepôt "
                                      f"(années chargées : {', '.join(map(str, loaded)) or 'aucune'})")
-            missions = self._rows(SQL_BREAKDOWN_ROWS, COLUMNS, year)
-            earlier = self._rows(SQL_EARLIER_ROWS, HISTORY_COLUMNS, year)
-            previous = earlier.filter(pl.col("annee") == year - 1)
-            history = pl.concat([earlier, missions.select(HISTORY_COLUMNS)])
-            self._breakdowns[year] = all_breakdowns(
-                missions, self.ref_year(year), previous if previous.height else None, history, ref=self.ref)
+            rows = warehouse_rows(self.con, year)
+            self._breakdowns[year] = all_breakdowns(rows, self.ref_year(year), ref=self.ref)
         return dict(self._breakdowns[year])
 
     def table(self, name: str, year: int) -> pl.DataFrame:
@@ -150,11 +143,3 @@ class Warehouse:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _rows(self, template: str, cols: tuple[str, ...], year: int) -> pl.DataFrame:
-        """Rows for the breakdowns, read in batches and compacted as they come (see compact), so that
-        a large year never sits in memory as plain text."""
-        reader = self.con.sql(template.format(cols=", ".join(cols)), params={"year": year}).to_arrow_reader(
-            READ_BATCH_ROWS)
-        parts = [compact(pl.DataFrame(pl.from_arrow(batch))) for batch in reader]
-        return pl.concat(parts) if parts else compact(pl.DataFrame(pl.from_arrow(reader.schema.empty_table())))

@@ -1,4 +1,10 @@
-"""Polars breakdowns: one function per report table, all from one year's rows of `missions`.
+"""Breakdowns: one function per report table, all from one year's rows of `missions`.
+
+Each function runs its GROUP BY in DuckDB where the rows are (see rows.py: the warehouse, or Polars
+frames registered in an in-memory DuckDB) and shapes the small result with Polars (canonical grid,
+whole-percent shares: common.py). To add a table: write `def my_table(rows: MissionRows, ...) ->
+pl.DataFrame` with its SQL on `year_missions` (or `history_missions`) next to its kin, and add one line
+to `all_breakdowns`.
 
 `all_breakdowns` is what the API (and so the build) calls; the table names are those of
 docs/spec/outputs.md without `.csv`, plus `by_commune`, and `trends` / `trends_domaine`
@@ -10,7 +16,8 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.breakdowns.categories import by_domaine, by_partenaire, by_prestation, by_thematique, domaine_prestation
-from pipeline.breakdowns.common import COLUMNS, HISTORY_COLUMNS, EmptyYearError, check_labels, check_year, default_ref
+from pipeline.breakdowns.common import EmptyYearError, check_labels, check_year, default_ref
+from pipeline.breakdowns.rows import COLUMNS, HISTORY_COLUMNS, MissionRows, frame_rows, warehouse_rows
 from pipeline.breakdowns.summary import summary
 from pipeline.breakdowns.territory import (
     by_canton,
@@ -20,7 +27,7 @@ from pipeline.breakdowns.territory import (
     canton_prestation,
     canton_thematique,
 )
-from pipeline.breakdowns.trends import trends, trends_domaine
+from pipeline.breakdowns.trends import has_trends, trends, trends_domaine
 from pipeline.ref.load import Ref, RefYear
 
 # Contract tables (docs/spec/outputs.md), in the contract's order, then the site's extra tables.
@@ -31,45 +38,64 @@ CONTRACT_TABLES: tuple[str, ...] = (
 EXTRA_TABLES: tuple[str, ...] = ("by_commune", "trends", "trends_domaine")
 
 __all__ = [
-    "COLUMNS", "CONTRACT_TABLES", "EXTRA_TABLES", "HISTORY_COLUMNS", "EmptyYearError", "all_breakdowns",
-    "by_canton", "by_commune", "by_domaine", "by_epci", "by_partenaire", "by_prestation", "by_taille",
-    "by_thematique", "canton_prestation", "canton_thematique", "domaine_prestation", "summary", "trends",
+    "COLUMNS",
+    "CONTRACT_TABLES",
+    "EXTRA_TABLES",
+    "HISTORY_COLUMNS",
+    "EmptyYearError",
+    "MissionRows",
+    "all_breakdowns",
+    "by_canton",
+    "by_commune",
+    "by_domaine",
+    "by_epci",
+    "by_partenaire",
+    "by_prestation",
+    "by_taille",
+    "by_thematique",
+    "canton_prestation",
+    "canton_thematique",
+    "domaine_prestation",
+    "frame_rows",
+    "summary",
+    "trends",
     "trends_domaine",
+    "warehouse_rows",
 ]
 
 
-def all_breakdowns(missions: pl.DataFrame, ref_year: RefYear, previous: pl.DataFrame | None = None,
+def all_breakdowns(missions: pl.DataFrame | MissionRows, ref_year: RefYear, previous: pl.DataFrame | None = None,
                    history: pl.DataFrame | None = None, *, ref: Ref | None = None) -> dict[str, pl.DataFrame]:
     """Every table of the year, keyed by name.
 
-    missions: the year's rows of the warehouse `missions` table (at least `COLUMNS`).
-    previous: the previous year's missions (at least annee, id_demande), for evolution_demandes_pct.
+    missions: MissionRows (the API: views of the warehouse, previous year and history included), or a
+      frame of the year's rows of the warehouse `missions` table (at least `COLUMNS`), with then:
+    previous: the previous year's missions (at least annee, id_demande), for evolution_demandes_pct;
     history: missions of every loaded year (at least `HISTORY_COLUMNS`); years after the report's are
       ignored, and trends are produced only when more than one year remains.
     ref: the taxonomy (domaines, thématiques, prestations, partenaires); default data/ref.
     Raises EmptyYearError when the year has no mission.
     """
     year = ref_year.year
-    check_year(missions, year)
+    rows = missions if isinstance(missions, MissionRows) else frame_rows(missions, previous, history, year)
+    check_year(rows, year)
     ref = ref or default_ref()
-    check_labels(missions, ref, ref_year)
+    check_labels(rows, ref, ref_year)
     tables: dict[str, pl.DataFrame] = {}
-    partenaires = by_partenaire(missions, ref)
-    tables["summary"] = summary(missions, ref_year, partenaires, previous)
-    tables["by_domaine"] = by_domaine(missions, ref)
-    tables["by_thematique"] = by_thematique(missions, ref)
-    tables["by_prestation"] = by_prestation(missions, ref)
+    partenaires = by_partenaire(rows, ref)
+    tables["summary"] = summary(rows, ref_year, partenaires)
+    tables["by_domaine"] = by_domaine(rows, ref)
+    tables["by_thematique"] = by_thematique(rows, ref)
+    tables["by_prestation"] = by_prestation(rows, ref)
     tables["by_partenaire"] = partenaires
-    tables["by_taille"] = by_taille(missions, ref_year)
-    tables["by_canton"] = by_canton(missions, ref_year)
-    tables["canton_thematique"] = canton_thematique(missions, ref_year, ref)
-    tables["canton_prestation"] = canton_prestation(missions, ref_year, ref)
-    tables["by_epci"] = by_epci(missions, ref_year)
-    tables["domaine_prestation"] = domaine_prestation(missions, ref)
-    tables["by_commune"] = by_commune(missions, ref_year)
-    if history is not None:
-        past = history.filter(pl.col("annee") <= year)
-        if past["annee"].n_unique() > 1:
-            tables["trends"] = trends(past)
-            tables["trends_domaine"] = trends_domaine(past, ref)
+    tables["by_taille"] = by_taille(rows, ref_year)
+    tables["by_canton"] = by_canton(rows, ref_year)
+    tables["canton_thematique"] = canton_thematique(rows, ref_year, ref)
+    tables["canton_prestation"] = canton_prestation(rows, ref_year, ref)
+    tables["by_epci"] = by_epci(rows, ref_year)
+    tables["domaine_prestation"] = domaine_prestation(rows, ref)
+    tables["by_commune"] = by_commune(rows, ref_year)
+    if has_trends(rows):
+        tables["trends"] = trends(rows)
+        tables["trends_domaine"] = trends_domaine(rows, ref)
     return tables

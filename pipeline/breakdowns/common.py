@@ -1,4 +1,4 @@
-"""What every breakdown shares: the columns it reads, the empty-year error, canonical grids, shares.
+"""What every breakdown shares: the empty-year error, label checks, canonical grids, shares.
 
 Why grids: the report lists every canonical category (a thématique nobody asked for still shows with
 0), in the order of data/ref (`ordre`). That order is also the tie-break of the whole-percent rule
@@ -15,23 +15,10 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import config
+from pipeline.breakdowns.rows import MissionRows
 from pipeline.errors import BilanError
 from pipeline.ref.load import Ref, RefYear, load_ref
 from pipeline.shares import pct_shares
-
-# Columns of the warehouse `missions` table the breakdowns read (the API reads only these).
-COLUMNS: tuple[str, ...] = (
-    "id_demande", "annee", "demandeur_type", "code_insee", "commune", "code_canton",
-    "siren_epci", "population", "classe", "thematique", "domaine", "prestation", "partenaire",
-    "partenaire_type",
-)
-# Columns the trends need from earlier years (and the only ones `previous` needs are annee, id_demande).
-HISTORY_COLUMNS: tuple[str, ...] = ("annee", "id_demande", "demandeur_type", "code_insee", "domaine")
-# Text columns whose values repeat (labels, codes, and id_demande shared by a demande's missions).
-CATEGORICAL: tuple[str, ...] = (
-    "id_demande", "demandeur_type", "code_insee", "commune", "code_canton", "siren_epci", "classe",
-    "thematique", "domaine", "prestation", "partenaire", "partenaire_type",
-)
 
 
 class EmptyYearError(BilanError, ValueError):
@@ -48,16 +35,25 @@ def default_ref() -> Ref:
     return _ref_for(Path(config.REF_DIR))
 
 
-def check_year(missions: pl.DataFrame, year: int) -> None:
-    """Refuse an empty year (clear message, no division by zero) or a frame mixing several years."""
-    if missions.height == 0:
+def check_year(rows: MissionRows, year: int) -> None:
+    """Refuse an empty year (clear message, no division by zero) or rows mixing several years."""
+    n, years = rows.one("SELECT count(*), list(DISTINCT annee ORDER BY annee) FROM year_missions")
+    if n == 0:
         raise EmptyYearError(f"aucune mission pour {year} dans l'entrepôt")
-    years = set(missions["annee"].unique().to_list())
-    if years != {year}:
-        raise ValueError(f"les missions passées pour {year} contiennent les années {sorted(years)}")
+    if years != [year]:
+        raise ValueError(f"les missions passées pour {year} contiennent les années {years}")
 
 
-def check_labels(missions: pl.DataFrame, ref: Ref, ref_year: RefYear) -> None:
+# one scan for the seven label columns (in check_labels' order): their distinct values are few
+SQL_LABELS = """
+SELECT list(DISTINCT domaine::VARCHAR), list(DISTINCT thematique::VARCHAR), list(DISTINCT prestation::VARCHAR),
+       list(DISTINCT partenaire::VARCHAR), list(DISTINCT partenaire_type::VARCHAR), list(DISTINCT classe::VARCHAR),
+       list(DISTINCT code_canton::VARCHAR)
+FROM year_missions
+"""
+
+
+def check_labels(rows: MissionRows, ref: Ref, ref_year: RefYear) -> None:
     """Every label must be canonical: a stray spelling would otherwise vanish from the grids unseen."""
     allowed = {
         "domaine": ref.domaines["domaine"],
@@ -68,34 +64,14 @@ def check_labels(missions: pl.DataFrame, ref: Ref, ref_year: RefYear) -> None:
         "classe": ref_year.classes["classe"],
         "code_canton": ref_year.cantons["code"],
     }
+    seen = rows.one(SQL_LABELS)
     problems = []
-    for col, labels in allowed.items():
-        seen = missions[col].drop_nulls().unique().cast(pl.String)
-        unknown = sorted(set(seen.to_list()) - set(labels.to_list()))
+    for (col, labels), values in zip(allowed.items(), seen, strict=True):
+        unknown = sorted(set(values) - set(labels.cast(pl.String).to_list()) - {None})
         if unknown:
             problems.append(f"{col}: {unknown[:5]}")
     if problems:
         raise ValueError("libellés hors référentiel dans les missions — " + "; ".join(problems))
-
-
-def compact(frame: pl.DataFrame) -> pl.DataFrame:
-    """Repeating text columns as Categorical: same tables, a third of the memory, and distinct counts
-    on integers (about 3× faster on a million rows). Optional: every breakdown accepts plain text too."""
-    return frame.with_columns(pl.col(c).cast(pl.Categorical) for c in CATEGORICAL
-                              if frame.schema.get(c) == pl.String)
-
-
-def communes_rows(missions: pl.DataFrame) -> pl.LazyFrame:
-    """Missions asked by a commune (the only ones with a canton and a size class).
-
-    Lazy on purpose: the query that follows names the few columns it needs, and Polars then filters
-    only those (a 10-million-row year is not copied whole for each table)."""
-    return missions.lazy().filter((pl.col("demandeur_type") == "commune") & pl.col("code_insee").is_not_null())
-
-
-def epci_rows(missions: pl.DataFrame) -> pl.LazyFrame:
-    """Missions asked by an EPCI itself."""
-    return missions.lazy().filter((pl.col("demandeur_type") == "epci") & pl.col("siren_epci").is_not_null())
 
 
 def cantons_grid(ref_year: RefYear) -> pl.DataFrame:

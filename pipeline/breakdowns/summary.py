@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.breakdowns.common import communes_rows, epci_rows
+from pipeline.breakdowns.rows import MissionRows, frame_rows
 from pipeline.ref.load import RefYear
 from pipeline.shares import round_half_up_pct
 
@@ -15,6 +15,15 @@ INDICATEURS: tuple[str, ...] = (
     "part_cd26_pct", "part_partenaires_pct",
 )
 
+SQL_TOTALS = """
+SELECT count(DISTINCT id_demande) AS demandes,
+       count(*)                   AS missions,
+       count(DISTINCT code_insee) FILTER (WHERE demandeur_type = 'commune' AND code_insee IS NOT NULL) AS communes,
+       count(DISTINCT siren_epci) FILTER (WHERE demandeur_type = 'epci' AND siren_epci IS NOT NULL)   AS epci
+FROM year_missions
+"""
+SQL_PREVIOUS = "SELECT count(*), count(DISTINCT id_demande) FROM previous_missions"
+
 
 def evolution_pct(current: int, previous: int) -> int:
     """% change rounded half away from zero, so a fall of 14.5 % prints −15 % like a rise prints +15 %."""
@@ -23,25 +32,26 @@ def evolution_pct(current: int, previous: int) -> int:
     return magnitude if diff >= 0 else -magnitude
 
 
-def summary(missions: pl.DataFrame, ref_year: RefYear, partenaires: pl.DataFrame,
+def summary(missions: pl.DataFrame | MissionRows, ref_year: RefYear, partenaires: pl.DataFrame,
             previous: pl.DataFrame | None = None) -> pl.DataFrame:
     """indicateur, valeur (integers; evolution_demandes_pct null when the previous year is not loaded).
 
     `partenaires` is the by_partenaire table: the CD26 / external split is the sum of its whole
     percents per type, so the summary says exactly what the partner chart shows and the two sum to 100.
+    The previous year is `previous` for a frame, the `previous_missions` relation for MissionRows.
     """
-    demandes = missions["id_demande"].n_unique()
-    communes = communes_rows(missions).select(pl.col("code_insee").n_unique()).collect().item()
+    rows = missions if isinstance(missions, MissionRows) else frame_rows(missions, previous, year=ref_year.year)
+    demandes, n_missions, communes, epci = rows.one(SQL_TOTALS)
     communes_dep = ref_year.communes.height
-    epci = epci_rows(missions).select(pl.col("siren_epci").n_unique()).collect().item()
     evolution = None
-    if previous is not None and previous.height > 0:
-        evolution = evolution_pct(demandes, previous["id_demande"].n_unique())
+    n_previous, previous_demandes = rows.one(SQL_PREVIOUS)
+    if n_previous > 0:
+        evolution = evolution_pct(demandes, previous_demandes)
     split = dict(partenaires.group_by("type").agg(pl.col("pct").sum()).iter_rows())
     values = {
         "annee": ref_year.year,
         "demandes": demandes,
-        "missions": missions.height,
+        "missions": n_missions,
         "communes_demandeuses": communes,
         "communes_departement": communes_dep,
         "part_communes_demandeuses_pct": round_half_up_pct(communes, communes_dep),
@@ -52,3 +62,4 @@ def summary(missions: pl.DataFrame, ref_year: RefYear, partenaires: pl.DataFrame
     }
     return pl.DataFrame({"indicateur": list(INDICATEURS), "valeur": [values[k] for k in INDICATEURS]},
                         schema={"indicateur": pl.String, "valeur": pl.Int64})
+
