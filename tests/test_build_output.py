@@ -119,3 +119,58 @@ def test_a_second_build_of_the_same_report_at_once_is_refused(small_warehouse, t
     assert not out.exists()
     build(small_warehouse, out)
     assert (out / MARKER).is_file()
+
+
+# -- incremental: nothing changed, nothing done -----------------------------------------------------
+
+def build_logged(db, out, **kw):
+    messages: list[str] = []
+    build_year(2021, db=db, out=out, tables_only=True, log=messages.append, **kw)
+    return messages
+
+
+def test_a_rebuild_with_nothing_changed_does_nothing(small_warehouse, tmp_path):
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(small_warehouse.read_bytes())
+    out = tmp_path / "2021"
+    build_logged(db, out)
+    first = out.stat().st_ino                     # a real build swaps in a new folder
+    assert any("rien n'a changé" in m for m in build_logged(db, out))
+    assert out.stat().st_ino == first
+    assert not any("rien n'a changé" in m for m in build_logged(db, out, force=True))
+    assert out.stat().st_ino != first
+
+
+def test_a_changed_warehouse_is_rebuilt(small_warehouse, tmp_path):
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(small_warehouse.read_bytes())
+    out = tmp_path / "2021"
+    build_logged(db, out)
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM missions WHERE id_mission = 'm01'")
+    assert not any("rien n'a changé" in m for m in build_logged(db, out))
+    summary = (out / "tables" / "summary.csv").read_text(encoding="utf-8")
+    assert "missions,15" in summary                      # 16 before the deletion
+
+
+def test_changed_reference_templates_or_options_are_rebuilt(small_warehouse, tmp_path, monkeypatch):
+    import shutil
+
+    from pipeline import config
+
+    ref = tmp_path / "ref"
+    shutil.copytree(config.REF_DIR, ref)
+    monkeypatch.setattr(config, "REF_DIR", ref)
+    out = tmp_path / "2021"
+    build_logged(small_warehouse, out)
+    assert any("rien n'a changé" in m for m in build_logged(small_warehouse, out))
+    with open(ref / "SOURCES.md", "a", encoding="utf-8") as f:
+        f.write("\n")
+    assert not any("rien n'a changé" in m for m in build_logged(small_warehouse, out))
+    assert any("rien n'a changé" in m for m in build_logged(small_warehouse, out))
+    messages: list[str] = []
+    build_year(2021, db=small_warehouse, out=out, log=messages.append)      # the full site now
+    assert not any("rien n'a changé" in m for m in messages)
+    assert (out / "index.html").is_file()
