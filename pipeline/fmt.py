@@ -62,8 +62,7 @@ def fmt_signed_pct(value: int | float | None, empty: str = "–") -> str:
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """'1 commune', '2 communes' — French: 0 and 1 take the singular."""
-    word = singular if abs(n) <= 1 else (plural_form or singular + "s")
-    return f"{fmt_int(n)} {word}"
+    return f"{fmt_int(n)} {word(n, singular, plural_form)}"
 
 
 def french_typography(text: str) -> str:
@@ -79,3 +78,55 @@ def french_typography(text: str) -> str:
     text = re.sub(r"[ \u00a0]?([;:!?])(?=\s|$)", lambda m: NNBSP + m.group(1), text)
     text = re.sub(r"«[ \u00a0]?", "«" + NNBSP, text)
     return re.sub(r"[ \u00a0]?»", NNBSP + "»", text)
+
+
+# ------------------------------------------------------------------------------------ words and prose
+
+APOS = "\u2019"    # typographic apostrophe: "l’ingénierie", "Tain-l’Hermitage"
+
+
+def fmt_share(pct: int | None, count: int | None = None, empty: str = "–") -> str:
+    """A whole-percent share as printed: '14 %', and '< 1 %' for a non-zero count whose share rounds to 0.
+
+    Why: the report's rule rounds 3 missions out of 1 400 to 0 %; printing '0 % (3)' reads as a
+    contradiction, so a share that is not nothing never prints as zero.
+    """
+    if pct is None:
+        return empty
+    if pct == 0 and count:
+        return "<" + NNBSP + "1" + NNBSP + "%"
+    return fmt_pct(pct)
+
+
+def word(n: int, singular: str, plural_form: str | None = None) -> str:
+    """The noun (or participle) agreeing with n, without the number: word(8, 'fichier') → 'fichiers'.
+
+    French: 0 and 1 take the singular. Invariable words (EPCI) pass plural_form=singular.
+    """
+    return singular if abs(n) <= 1 else (plural_form or singular + "s")
+
+
+def ordinal(n: int) -> str:
+    """'1^er^', '2^e^': the superscript is marked the Pandoc way (^…^); renderers turn it into <sup>
+    (site: the `prose` filter) or Typst's super[] (PDF), chart labels into <sup> too."""
+    return f"{n}^{'er' if n == 1 else 'e'}^"
+
+
+def typo(text: str) -> str:
+    """French typography for prose written in this codebase (never applied to text from exports): every
+    apostrophe typographic, then french_typography (narrow no-break spaces before ; : ! ? and inside « »),
+    and a narrow no-break space between a number and %."""
+    import re
+    return re.sub(r"(\d) %", r"\1" + NNBSP + "%", french_typography(text.replace("'", APOS)))
+
+
+def name(text: str | None) -> str:
+    """An official place name as displayed: typographic apostrophe ('Tain-l’Hermitage')."""
+    return (text or "").replace("'", APOS)
+
+
+def label(text: str | None) -> str:
+    """A reference label as displayed: typographic apostrophe, '1er' as a superscript ordinal
+    ("Accompagnement à la maîtrise d’ouvrage de 1^er^ niveau"). The canonical label stays in the tables."""
+    import re
+    return re.sub(r"\b(\d+)(er|e|re)\b", r"\1^\2^", name(text))

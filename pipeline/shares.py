@@ -33,3 +33,13 @@ def pct_shares(counts: Sequence[int]) -> list[int]:
         for i in order[: abs(diff)]:
             pcts[i] += step
     return pcts
+
+
+def equal_counts_differ(counts: Sequence[int], pcts: Sequence[int]) -> bool:
+    """True when two equal non-zero counts carry different percents (the rule's correction fell
+    on one of them): the page then says why, rather than leave the reader to suspect an error."""
+    seen: dict[int, int] = {}
+    for c, p in zip(counts, pcts):
+        if c and seen.setdefault(c, p) != p:
+            return True
+    return False

@@ -50,7 +50,10 @@ def test_one_page_per_canton_with_its_numbers(pdf):
     cantons = canton_pages(pages)
     assert len(cantons) == 19
     ctx = shared_context()
-    labels = dict(ctx.ref.cantons.select("code", "label_rapport").iter_rows())
+    # official (INSEE COG) names, as every output prints them (data/ref/noms_officiels.csv)
+    import csv
+    with (ctx.ref.dir / "noms_officiels.csv").open(encoding="utf-8") as f:
+        labels = {r["code"]: r["nom"] for r in csv.DictReader(f) if r["niveau"] == "canton"}
     rows = {r["code_canton"]: r for r in ctx.tables["by_canton"].iter_rows(named=True)}
     for code, text in zip(CANTON_CODES, cantons, strict=True):     # in code order, one page each
         assert labels[code].replace("'", "’") in text.replace("'", "’"), code

@@ -6,6 +6,7 @@ page missing from the navigation, or an export value rendered as markup would ea
 
 from __future__ import annotations
 
+import csv
 import re
 import sys
 from html.parser import HTMLParser
@@ -108,20 +109,27 @@ def test_navigation_links_resolve(site):
 def test_canton_pages_show_their_numbers(site):
     ctx = shared_context()
     by_canton = {r["code_canton"]: r for r in ctx.tables["by_canton"].iter_rows(named=True)}
-    labels = dict(ctx.ref.cantons.select("code", "label_rapport").iter_rows())
+    with (ctx.ref.dir / "noms_officiels.csv").open(encoding="utf-8") as f:
+        official = {r["code"]: r["nom_complet"] for r in csv.DictReader(f) if r["niveau"] == "canton"}
+    # the issue's examples of official names (INSEE COG), with their article
+    assert official["2612"] == "canton de Saint-Vallier"
+    assert official["2605"] == "canton de la Drôme des Collines"
+    assert official["2604"] == "canton du Diois" and official["2615"] == "canton de Valence-1"
     by_commune = ctx.tables["by_commune"]
     for code in CANTON_CODES:
         page = parse(site / "cantons" / f"{code}.html")
         row = by_canton[code]
-        assert page.h1.strip() == labels[code]
+        expected_title = official[code][0].upper() + official[code][1:].replace("'", "\u2019")
+        assert page.h1.strip() == expected_title
         assert page.fields["communes_concernees"] == fmt_int(row["communes_concernees"])
         assert page.fields["demandes"] == fmt_int(row["demandes"])
         assert page.fields["missions"] == fmt_int(row["missions"])
         # the list of communes concernées: names and demandes of by_commune for this canton
-        expected = {(r["commune"], fmt_int(r["demandes"]))
+        # official names are displayed with the typographic apostrophe (Cléon-d’Andran)
+        expected = {(r["commune"].replace("'", "\u2019"), fmt_int(r["demandes"]))
                     for r in by_commune.filter(pl.col("code_canton") == code).iter_rows(named=True)}
-        classes = {r["commune"]: r["classe"] for r in by_commune.filter(pl.col("code_canton") == code)
-                   .iter_rows(named=True)}
+        classes = {r["commune"].replace("'", "\u2019"): r["classe"]
+                   for r in by_commune.filter(pl.col("code_canton") == code).iter_rows(named=True)}
         listed = {(name, r[1]) for r in page.rows if len(r) == 3
                   for name in classes if r[0] == f"{name} {classes[name]}"}
         assert listed == expected, code
@@ -147,7 +155,7 @@ def test_export_text_is_escaped(site):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in qualite
     assert "<script>alert(1)" not in qualite
     assert "&lt;i&gt;verdure&lt;/i&gt;" in qualite
-    for page in ("methodologie.html", "qualite.html"):
+    for page in ("annexe-technique.html", "qualite.html"):
         html = (site / page).read_text(encoding="utf-8")
         assert "notes &lt;b&gt;perso&lt;/b&gt;.csv" in html
         assert "<b>perso</b>" not in html
@@ -165,13 +173,24 @@ def test_quality_page_lists_reasons_conflicts_and_unresolved(site):
     assert "aucune colonne id_mission" in text           # a refused file
 
 
-def test_methodology_has_files_hashes_and_rules(site):
-    html = (site / "methodologie.html").read_text(encoding="utf-8")
+def test_methodology_for_readers_and_technical_annex_apart(site):
+    """Hashes, load times, file names and versions live in the annex; the methodology page explains the
+    rounding rule with a worked example and cites its sources, with nothing technical."""
+    from pipeline import __version__
+    method = (site / "methodologie.html").read_text(encoding="utf-8")
+    annex = (site / "annexe-technique.html").read_text(encoding="utf-8")
     for row in shared_context().load_log.iter_rows(named=True):
-        assert row["sha256"] in html
-    assert "moitié vers le haut" in html
-    assert "communes_2021.csv" in html
-    assert "version 0." in html or "version" in html
+        assert row["sha256"] in annex and row["sha256"] not in method
+        assert row["charge_le"][:10] in annex
+    assert f"version {__version__}" in annex and __version__ not in method
+    assert "communes_2021.csv" in annex and "communes_2021.csv" not in method
+    # the worked example: 5, 5 and 2 missions → 41 %, 42 %, 17 % (R2: 42 + 42 + 17 = 101, one point off)
+    text = re.sub(r"<[^>]+>", "", method).replace("\u202f", " ").replace("\xa0", " ")
+    assert "41,67 %" in text and "42 %, 42 % et 17 %, soit 101 %" in text and "41 %, 42 % et 17 %" in text
+    assert "12,5 % devient 13 %" in text
+    assert "Insee, Code officiel géographique au 1<sup>er</sup> janvier 2021" in method.replace("\xa0", " ")
+    for english in ("in force", "package", "README", "population_dgcl", "sha256", "SHA-256"):
+        assert english not in method, english
 
 
 def test_downloads_page_links_every_table(site):
@@ -203,14 +222,14 @@ def test_single_year_without_optional_tables(tmp_path):
     build_site(ctx, tmp_path)
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "Évolution" not in html
-    assert "2020 n'est pas chargée" in html.replace("&#39;", "'")
+    assert "les données 2020 ne sont pas chargées" in html
     canton = (tmp_path / "cantons" / "2602.html").read_text(encoding="utf-8")
     assert "liste des communes concernées n" in canton       # no by_commune: no list, no crash
     assert "Les tables n" in (tmp_path / "telechargements.html").read_text(encoding="utf-8")
 
 
 def test_sources_table_is_read_from_ref_sources_md(tmp_path):
-    from pipeline.site.meta import _sources
+    from pipeline.pages.meta import _sources
     (tmp_path / "SOURCES.md").write_text(
         "| id | source | millésime / version | licence |\n|----|----|----|----|\n"
         "| S1 | npm package `@etalab/decoupage-administratif` **1.1.1** | COG 2021 | Licence Ouverte |\n\n"

@@ -1,7 +1,7 @@
 """Plotly charts of the report, one small function per chart (see departement.py, canton.py).
 
-Every function takes page-model objects (pipeline.site.model) and returns a go.Figure with French
-number formatting and the stable colours of pipeline.charts.palette.
+Every function takes typed page-model objects (pipeline.pages.models) and returns a go.Figure with French
+number formatting and the stable colours of pipeline.pages.palette.
 """
 
 from pipeline.charts.canton import canton_prestation_bars, canton_thematique_bars

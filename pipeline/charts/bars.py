@@ -7,20 +7,23 @@ sizes identical everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import plotly.graph_objects as go
 
 from pipeline.charts.style import MUTED, base_layout, wrap
 from pipeline.fmt import fmt_int, fmt_pct
+from pipeline.pages.models import Share
 
 BAR_ROW_PX = 34
 
 
-def hover(share, unit: str) -> str:
+def hover(share: Share, unit: str) -> str:
     """Hover text of a share: full label, count and percent, French formatted."""
     return f"{share.label}<br>{fmt_int(share.count)} {unit} · {fmt_pct(share.pct)}"
 
 
-def hbar(shares, unit: str = "missions", label_width: int = 30, use_short: bool = True) -> go.Figure:
+def hbar(shares: Sequence[Share], unit: str = "missions", label_width: int = 30, use_short: bool = True) -> go.Figure:
     """Horizontal bars, first share on top; bar length = count, label = 'pct (count)'.
 
     Bars are sized by count so two charts of one page compare; the printed text is the whole
@@ -45,7 +48,7 @@ def hbar(shares, unit: str = "missions", label_width: int = 30, use_short: bool 
     return fig
 
 
-def donut(shares, unit: str = "missions", height: int = 380, legend_width: int = 40) -> go.Figure:
+def donut(shares: Sequence[Share], unit: str = "missions", height: int = 380, legend_width: int = 40) -> go.Figure:
     """A donut with the report's whole percents on the slices and a legend below (phone-friendly)."""
     shares = list(shares)
     fig = go.Figure(go.Pie(

@@ -1,47 +1,46 @@
 """Charts of the département pages: one small function per chart, each from page-model objects.
 
-Why from page models (not from the frames): the site, the PDF images and the accessible tables under
-each chart are then drawn from the very same numbers.
+Why from page models (pipeline.pages, typed and renderer-neutral; not from the frames): the site, the
+PDF images and the accessible tables under each chart are then drawn from the very same numbers.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import plotly.graph_objects as go
 
 from pipeline.charts.bars import donut, hbar
-from pipeline.charts.palette import DOMAINE_HUES, NOT_REQUESTED
 from pipeline.charts.style import GRID, base_layout, wrap
 from pipeline.fmt import fmt_int, fmt_pct
+from pipeline.pages.models import Departement, Share
+from pipeline.pages.palette import DOMAINE_HUES, NOT_REQUESTED
 
 
-def domaine_donut(dep) -> go.Figure:
+def domaine_donut(dep: Departement) -> go.Figure:
     """The six domaines of the guide de l'ingénierie publique, share of missions."""
     return donut(dep.domaines, height=400)
 
 
-def thematique_bars(dep) -> go.Figure:
+def thematique_bars(dep: Departement) -> go.Figure:
     """Thématiques, grouped by domaine (data/ref order), shaded within the domaine's hue."""
     return hbar(dep.thematiques, label_width=26)
 
 
-def prestation_bars(dep) -> go.Figure:
+def prestation_bars(dep: Departement) -> go.Figure:
     """Types of prestation, from advice to delegated project ownership (short labels, full in hover)."""
     return hbar(dep.prestations, label_width=26)
 
 
-def partenaire_bars(dep) -> go.Figure:
+def partenaire_bars(dep: Departement) -> go.Figure:
     """Missions per partner; Département services and external partners in two colours."""
     return hbar(dep.partenaires, label_width=34, use_short=False)
 
 
-def partenaire_type_donut(dep) -> go.Figure:
+def partenaire_type_donut(dep: Departement) -> go.Figure:
     """CD26 services vs external partners (38 % / 62 % in 2021)."""
     return donut(dep.partenaire_types, height=300)
 
 
-def taille_communes_bars(dep) -> go.Figure:
+def taille_communes_bars(dep: Departement) -> go.Figure:
     """Per size class: communes that made a request (coloured) over all communes of the class (grey)."""
     rows = dep.taille
     y = [wrap(r.classe, 22) for r in rows][::-1]
@@ -63,14 +62,13 @@ def taille_communes_bars(dep) -> go.Figure:
     return fig
 
 
-def taille_demandes_donut(dep) -> go.Figure:
+def taille_demandes_donut(dep: Departement) -> go.Figure:
     """Share of the communes' demandes by size class (the report's 62 % / 31 %)."""
-    shares = [SimpleNamespace(label=r.classe, short="", count=r.demandes, pct=r.pct_demandes, color=r.color)
-              for r in dep.taille if r.demandes]
+    shares = [Share(r.classe, r.demandes, r.pct_demandes, r.color) for r in dep.taille if r.demandes]
     return donut(shares, unit="demandes", height=320)
 
 
-def domaine_prestation_stacked(dep) -> go.Figure:
+def domaine_prestation_stacked(dep: Departement) -> go.Figure:
     """100 % stacked bars: the mix of prestations within each domaine."""
     rows = dep.domaine_prestation
     domaines = list(dict.fromkeys(r.domaine for r in rows))
@@ -101,7 +99,7 @@ def domaine_prestation_stacked(dep) -> go.Figure:
     return fig
 
 
-def epci_bars(dep) -> go.Figure:
+def epci_bars(dep: Departement) -> go.Figure:
     """Demandes per EPCI: its communes' demandes and the EPCI's own, stacked."""
     rows = [r for r in dep.epci if r.demandes][::-1]
     y = [wrap(r.nom, 32) for r in rows]
@@ -126,7 +124,7 @@ def epci_bars(dep) -> go.Figure:
     return fig
 
 
-def trends_lines(dep) -> go.Figure:
+def trends_lines(dep: Departement) -> go.Figure:
     """Demandes, missions and communes demandeuses per loaded year."""
     years = [t.annee for t in dep.trends]
     fig = go.Figure()
@@ -148,7 +146,7 @@ def trends_lines(dep) -> go.Figure:
     return fig
 
 
-def trends_domaine_bars(dep) -> go.Figure:
+def trends_domaine_bars(dep: Departement) -> go.Figure:
     """Share of missions per domaine, one stacked bar per year."""
     years = sorted({r["annee"] for r in dep.trends_domaine})
     domaines = list(dict.fromkeys(r["domaine"] for r in dep.trends_domaine))

@@ -10,10 +10,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import shapely
 
-from pipeline.charts.palette import COUNT_SCALE, NOT_REQUESTED
 from pipeline.charts.style import MUTED, base_layout
 from pipeline.fmt import fmt_int
 from pipeline.maps.geometry import Geometry, feature_collection
+from pipeline.pages.models import CantonPage, Departement
+from pipeline.pages.palette import COUNT_SCALE, NOT_REQUESTED
+from pipeline.ref import RefYear
 
 LINE = {"color": "white", "width": 0.6}
 
@@ -65,7 +67,7 @@ def _single_colour(fig: go.Figure, geojson: dict, ids: list[str], texts: list[st
         hovertext=texts, hovertemplate="%{hovertext}<extra></extra>"))
 
 
-def canton_demandes_map(dep, geo: Geometry, labels: bool = True) -> go.Figure:
+def canton_demandes_map(dep: Departement, geo: Geometry, labels: bool = True) -> go.Figure:
     """Demandes per canton (choropleth), canton names and counts written on the larger cantons."""
     fc = feature_collection(geo.cantons, "code")
     rows = {c.code: c for c in dep.cantons}
@@ -88,14 +90,11 @@ def canton_demandes_map(dep, geo: Geometry, labels: bool = True) -> go.Figure:
     return _geo_layout(fig, 560, geo.cantons.total_bounds)
 
 
-def communes_classe_map(dep, ref_year, geo: Geometry) -> go.Figure:
+def communes_classe_map(dep: Departement, ref_year: RefYear, geo: Geometry) -> go.Figure:
     """Communes that made a request, coloured by size class; the others light grey."""
     fc = feature_collection(geo.communes, "code_insee")
     names = dict(zip(geo.communes["code_insee"], geo.communes["nom"], strict=True))
-    requested: dict[str, int] = {}
-    for canton in dep.cantons:
-        for c in canton.communes:
-            requested[c.code_insee] = requested.get(c.code_insee, 0) + c.demandes
+    requested = {c.code_insee: c.demandes for c in dep.communes}
     classes = dict(ref_year.communes.select("code_insee", "classe").iter_rows())
     fig = go.Figure()
     for row in dep.taille:
@@ -108,7 +107,7 @@ def communes_classe_map(dep, ref_year, geo: Geometry) -> go.Figure:
     return _geo_layout(fig, 600, geo.communes.total_bounds, legend=True)
 
 
-def epci_demandes_map(dep, geo: Geometry) -> go.Figure:
+def epci_demandes_map(dep: Departement, geo: Geometry) -> go.Figure:
     """Demandes per EPCI (its communes' and its own); an EPCI straddling départements shows its Drôme part."""
     fc = feature_collection(geo.epci, "siren")
     rows = {r.siren: r for r in dep.epci}
@@ -123,7 +122,7 @@ def epci_demandes_map(dep, geo: Geometry) -> go.Figure:
     return _geo_layout(fig, 560, geo.epci.total_bounds)
 
 
-def canton_communes_map(page, ref_year, geo: Geometry, height: int | None = None) -> go.Figure:
+def canton_communes_map(page: CantonPage, ref_year: RefYear, geo: Geometry, height: int | None = None) -> go.Figure:
     """A canton's communes: those with a demande coloured by their number of demandes, others grey.
 
     Without a height, the figure takes the canton's own proportions (for ~480 px of map width), so a

@@ -12,25 +12,32 @@ Why this shape:
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import plotly.offline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pipeline import config
 from pipeline.charts.style import to_div
-from pipeline.fmt import fmt_int, fmt_pct
+from pipeline.fmt import fmt_int, fmt_pct, fmt_share
 from pipeline.maps.geometry import STUB_TOPOLOGY, load_geometry
-from pipeline.site.context import BuildContext
+from pipeline.pages import prose
+from pipeline.pages.build import build_pages
+from pipeline.pages.context import BuildContext
+from pipeline.pages.meta import telechargements
+from pipeline.pages.models import Pages
 from pipeline.site.figures import canton_figures, departement_figures
-from pipeline.site.meta import telechargements
-from pipeline.site.model import Pages, build_pages
 
-NAV = [("index.html", "Bilan départemental"), ("cantons/index.html", "Cantons"), ("epci.html", "EPCI"),
-       ("partenaires.html", "Partenaires"), ("methodologie.html", "Méthodologie"),
-       ("qualite.html", "Qualité des données"), ("telechargements.html", "Téléchargements")]
+NAV = prose.NAV
+_SUP = re.compile(r"\^([^\^\s<>]{1,8})\^")
+
+
+def rich(text: str) -> Markup:
+    """Prose of pipeline.pages.prose as HTML: escaped, then ^er^ → <sup>er</sup> (fmt.ordinal)."""
+    return Markup(_SUP.sub(r"<sup>\1</sup>", str(escape(text))))
 
 LOCALE_FR = {
     "moduleType": "locale", "name": "fr",
@@ -60,8 +67,11 @@ def _env(templates_dir: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals["nav"] = NAV
+    env.globals["annex_nav"] = prose.ANNEX_NAV
     env.filters["fr_int"] = fmt_int
     env.filters["fr_pct"] = fmt_pct
+    env.filters["fr_share"] = fmt_share
+    env.filters["rich"] = rich
     return env
 
 
@@ -107,7 +117,7 @@ def build_site(ctx: BuildContext, out_dir: Path, templates_dir: Path | None = No
     dep = pages.departement
     prest_defs = ctx.ref.prestations.sort("ordre").select("prestation", "sigle", "definition").rows()
     link_pdf = ctx.pdf or (ctx.pdf is None and pdf.exists())
-    common = {"p": pages, "dep": dep, "year": ctx.year, "downloads": downloads.files,
+    common = {"p": pages, "dep": dep, "year": ctx.year, "t": pages.texts, "downloads": downloads.files,
               "pdf_name": pdf.name if link_pdf else None, "prestation_definitions": prest_defs}
 
     def render(template: str, target: str, **kw) -> None:
@@ -123,6 +133,7 @@ def build_site(ctx: BuildContext, out_dir: Path, templates_dir: Path | None = No
     render("epci.html", "epci.html", figs=dep_divs)
     render("partenaires.html", "partenaires.html", figs=dep_divs)
     render("methodologie.html", "methodologie.html", m=pages.methodologie)
+    render("annexe.html", prose.ANNEX_NAV[0], a=pages.annexe)
     render("qualite.html", "qualite.html", q=pages.qualite)
     render("telechargements.html", "telechargements.html")
     cantons = dep.cantons

@@ -40,7 +40,7 @@ _QUALITY_FILES = {"load_log", "quarantine", "conflicts"}
 class BuildContext:
     """Everything build_site / build_pdf read. The frames are not modified.
 
-    tables      breakdowns keyed by table name (docs/spec/outputs.md) + by_commune, trends, trends_domaine
+    tables      breakdowns keyed by table name (report-outputs.md) + by_commune, trends, trends_domaine
     ref         pipeline.ref.load_ref(); ref_year = ref.for_year(year) (communes with classe, cantons, epci)
     load_log    fichier, feuille, sha256, charge_le, format, lignes_lues, acceptees, quarantaine,
                 doublons, conflits, refuse
@@ -64,7 +64,6 @@ class BuildContext:
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     table_files: list[str] | None = None
     pdf: bool | None = None
-    editorial: Any = None       # pipeline.editorial.RenderedEditorial: the team's texts, placed by the pages
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> pl.DataFrame | None:

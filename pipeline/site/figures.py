@@ -12,9 +12,11 @@ import plotly.graph_objects as go
 
 from pipeline import charts, maps
 from pipeline.maps.geometry import Geometry
+from pipeline.pages.models import CantonPage, Pages
+from pipeline.ref import RefYear
 
 
-def departement_figures(pages, ref_year, geo: Geometry) -> dict[str, Callable[[], go.Figure]]:
+def departement_figures(pages: Pages, ref_year: RefYear, geo: Geometry) -> dict[str, Callable[[], go.Figure]]:
     """Figures of the département pages, built lazily (the PDF does not need all of them)."""
     dep = pages.departement
     figs: dict[str, Callable[[], go.Figure]] = {
@@ -38,7 +40,7 @@ def departement_figures(pages, ref_year, geo: Geometry) -> dict[str, Callable[[]
     return figs
 
 
-def canton_figures(page, ref_year, geo: Geometry) -> dict[str, Callable[[], go.Figure]]:
+def canton_figures(page: CantonPage, ref_year: RefYear, geo: Geometry) -> dict[str, Callable[[], go.Figure]]:
     """The three figures of a canton page."""
     return {
         "thematiques": lambda: charts.canton_thematique_bars(page),

@@ -10,47 +10,27 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.fmt import fmt_int
+from pipeline.pages import prose
+from pipeline.pages.models import (
+    Annexe,
+    Definition,
+    DownloadFile,
+    LoadedFile,
+    Methodologie,
+    Qualite,
+    QuarantineRow,
+    ReasonGroup,
+    Telechargements,
+)
 from pipeline.quality import reason_kind
 from pipeline.text import key
 
 MAX_ROWS_PER_REASON = 200   # beyond this the page points to quarantine.csv
-
-DEFINITIONS = [
-    ("Demande", "une sollicitation d'une collectivité (commune, EPCI, syndicat…) enregistrée sur la "
-                "plate-forme de l'ingénierie publique ; elle est comptée une fois, même si plusieurs "
-                "services ou partenaires y répondent."),
-    ("Mission", "la réponse d'un service du Département ou d'un partenaire à une demande, pour une "
-                "thématique et un type de prestation ; une demande peut donner lieu à plusieurs "
-                "missions. Les répartitions par domaine, thématique, prestation et partenaire "
-                "comptent des missions."),
-    ("Commune demandeuse", "une commune ayant fait au moins une demande dans l'année, identifiée par "
-                           "son code INSEE dans la géographie communale en vigueur cette année-là."),
-    ("EPCI demandeur", "un établissement public de coopération intercommunale ayant lui-même fait une "
-                       "demande (les demandes de ses communes sont comptées à part)."),
-    ("Canton d'une demande", "celui de la commune demandeuse. Valence, Montélimar et Romans-sur-Isère "
-                             "sont partagées entre plusieurs cantons : une demande y est rattachée au "
-                             "canton indiqué dans l'export, et la commune compte dans chacun de ses "
-                             "cantons concernés."),
-    ("Taille de commune", "la population légale (population municipale) en vigueur au 1er janvier de "
-                          "l'année, répartie en quatre classes."),
-]
-COUNTING_RULES = [
-    "demandes = nombre d'identifiants de demande distincts ; missions = nombre de lignes de mission ;",
-    "une mission présente dans plusieurs fichiers n'est comptée qu'une fois : le chargement le plus "
-    "récent remplace le précédent (les cas où le contenu a changé sont listés comme conflits) ;",
-    "une ligne illisible ou non rattachable (date, commune, thématique inconnues…) n'est pas comptée : "
-    "elle est mise en quarantaine avec sa raison (voir la page Qualité des données).",
-]
-ROUNDING_RULE = ("Les pourcentages sont des pourcentages entiers : chaque part est arrondie au plus "
-                 "proche, la moitié vers le haut (12,5\u202f% donne 13\u202f%) ; si les parts arrondies ne "
-                 "font pas 100, l'écart de d points est réparti à raison d'un point sur chacune des d plus grandes "
-                 "catégories (par effectif). C'est la règle qui reproduit tous les graphiques du bilan 2021.")
 FALLBACK_ATTRIBUTION = ("Sources : INSEE (Code officiel géographique, populations légales), DGCL (liste des "
                         "EPCI à fiscalité propre), IGN (ADMIN EXPRESS COG) — Licence Ouverte / Etalab.")
 
@@ -73,65 +53,6 @@ TABLE_DESCRIPTIONS = {
 }
 
 
-@dataclass
-class Methodologie:
-    definitions: list[tuple[str, str]]
-    counting_rules: list[str]
-    rounding_rule: str
-    millesime: int
-    population_note: str
-    millesimes: list[dict]
-    sources: list[dict]            # id, source, millesime, licence
-    attribution: str
-    inputs: list[dict]             # load_log rows, formatted
-    version: str
-    generated_at: str
-
-
-@dataclass
-class QuarantineRow:
-    fichier: str
-    feuille: str
-    ligne: str
-    id_mission: str
-    valeurs: list[tuple[str, str]]   # (column as read, value as read)
-    raison: str = ""
-
-
-@dataclass
-class ReasonGroup:
-    raison: str
-    n: int
-    rows: list[QuarantineRow]
-    hidden: int = 0
-
-
-@dataclass
-class Qualite:
-    totals: dict[str, str]
-    files: list[dict]
-    reasons: list[ReasonGroup]
-    unresolved_cantons: list[QuarantineRow]
-    conflicts: list[dict]
-    n_quarantine: int = 0
-    n_conflicts: int = 0
-    warnings: list[dict] = field(default_factory=list)
-    n_warnings: int = 0
-
-
-@dataclass
-class DownloadFile:
-    name: str
-    kind: str
-    size: str
-    description: str
-
-
-@dataclass
-class Telechargements:
-    files: list[DownloadFile] = field(default_factory=list)
-
-
 def _s(v) -> str:
     return "" if v is None else str(v)
 
@@ -152,21 +73,37 @@ def _sources(ref_dir: Path) -> tuple[list[dict], str]:
     return rows, (m.group(1) if m else FALLBACK_ATTRIBUTION)
 
 
+def _millesime_row(ctx) -> dict[str, str]:
+    rows = [{k: _s(v) for k, v in r.items()} for r in ctx.ref.millesimes.iter_rows(named=True)]
+    return next((m for m in rows if int(m["annee_min"]) <= ctx.year <= int(m["annee_max"])), {})
+
+
 def methodologie(ctx) -> Methodologie:
+    """The methodology for a reader: definitions, counting, rounding with a worked example, sources."""
     ry = ctx.ref_year
-    sources, attribution = _sources(ctx.ref.dir)
+    note = _millesime_row(ctx).get("note", "")
+    return Methodologie(
+        intro=prose.METHOD_INTRO,
+        definitions=[Definition(t, d) for t, d in prose.DEFINITIONS],
+        counting_rules=prose.COUNTING_RULES,
+        rounding=prose.ROUNDING,
+        rounding_example=prose.rounding_example(),
+        geography=prose.geography(ctx.year, ry.millesime, note),
+        sources=prose.sources(ctx.year, ry.millesime, note),
+        licence=prose.licence_text(),
+    )
+
+
+def annexe(ctx) -> Annexe:
+    """The technical annex: loaded files with their sha256 and load time, reference files, versions."""
+    upstream, attribution = _sources(ctx.ref.dir)
     millesimes = [{k: _s(v) for k, v in r.items()} for r in ctx.ref.millesimes.iter_rows(named=True)]
-    row = next((m for m in millesimes if int(m["annee_min"]) <= ctx.year <= int(m["annee_max"])), None)
-    note = (f"populations : colonne « {row['colonne_population']} » du fichier {row['fichier_communes']}"
-            if row else "")
-    inputs = [{"fichier": _s(r.get("fichier")), "feuille": _s(r.get("feuille")), "sha256": _s(r.get("sha256")),
-               "charge_le": _s(r.get("charge_le"))[:19], "format": _s(r.get("format")),
-               "lignes_lues": fmt_int(r.get("lignes_lues")), "acceptees": fmt_int(r.get("acceptees")),
-               "refuse": _s(r.get("refuse"))}
+    inputs = [LoadedFile(_s(r.get("fichier")), _s(r.get("feuille")), _s(r.get("sha256")),
+                         _s(r.get("charge_le"))[:19], _s(r.get("format")), fmt_int(r.get("lignes_lues")),
+                         fmt_int(r.get("acceptees")), _s(r.get("refuse")))
               for r in ctx.load_log.iter_rows(named=True)]
-    return Methodologie(DEFINITIONS, COUNTING_RULES, ROUNDING_RULE, ry.millesime,
-                        note, millesimes, sources,
-                        attribution, inputs, ctx.version, ctx.generated_at.strftime("%d/%m/%Y %H:%M"))
+    return Annexe(inputs, millesimes, upstream, attribution, ctx.version,
+                  ctx.generated_at.strftime("%d/%m/%Y %H:%M"))
 
 
 def _values(text: str | None) -> list[tuple[str, str]]:
@@ -208,7 +145,11 @@ def qualite(ctx) -> Qualite:
     conflicts = [{k: _s(v) for k, v in r.items()} for r in c.iter_rows(named=True)]
     w = ctx.warnings
     warnings = [{k: _s(v) for k, v in r.items()} for r in w.head(MAX_ROWS_PER_REASON).iter_rows(named=True)]
-    return Qualite(totals, files, reasons, unresolved, conflicts, q.height, c.height, warnings, w.height)
+    counts = {k: int(log[k].sum() or 0) if k in log.columns else 0 for k in cols}
+    counts["fichiers"] = log.height
+    counts["refuses"] = log.filter(pl.col("refuse").is_not_null()).height if "refuse" in log.columns else 0
+    return Qualite(totals, files, reasons, unresolved, conflicts, q.height, c.height, warnings, w.height,
+                   lead=prose.quality_lead(counts))
 
 
 def telechargements(ctx, names: list[str], folder: Path | None = None) -> Telechargements:
