@@ -39,7 +39,4 @@ def equal_counts_differ(counts: Sequence[int], pcts: Sequence[int]) -> bool:
     """True when two equal non-zero counts carry different percents (the rule's correction fell
     on one of them): the page then says why, rather than leave the reader to suspect an error."""
     seen: dict[int, int] = {}
-    for c, p in zip(counts, pcts):
-        if c and seen.setdefault(c, p) != p:
-            return True
-    return False
+    return any(c and seen.setdefault(c, p) != p for c, p in zip(counts, pcts, strict=True))

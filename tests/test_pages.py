@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from bilan_fixture import shared_context  # noqa: E402
-
-from pipeline.breakdowns.derived import communes_demandes, partenaire_types, taille_couverture  # noqa: E402
-from pipeline.fmt import NNBSP, fmt_share, ordinal, plural, typo, word  # noqa: E402
-from pipeline.pages import build_pages  # noqa: E402
-from pipeline.shares import equal_counts_differ, pct_shares  # noqa: E402
+from bilan_fixture import shared_context
+from pipeline.breakdowns.derived import communes_demandes, partenaire_types, taille_couverture
+from pipeline.fmt import NNBSP, fmt_share, ordinal, plural, typo, word
+from pipeline.pages import build_pages
+from pipeline.shares import equal_counts_differ, pct_shares
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,10 @@ import typst
 
 from pipeline import config
 from pipeline.maps import load_geometry
-from pipeline.print.images import SvgExporter
-from pipeline.pages.context import BuildContext
-from pipeline.site.figures import canton_figures, departement_figures
 from pipeline.pages.build import build_pages
+from pipeline.pages.context import BuildContext
+from pipeline.print.images import SvgExporter
+from pipeline.site.figures import canton_figures, departement_figures
 
 log = logging.getLogger(__name__)
 TYPST_DIR = config.REPORTS_DIR / "typst"

@@ -37,7 +37,8 @@ _SUP = re.compile(r"\^([^\^\s<>]{1,8})\^")
 
 def rich(text: str) -> Markup:
     """Prose of pipeline.pages.prose as HTML: escaped, then ^er^ → <sup>er</sup> (fmt.ordinal)."""
-    return Markup(_SUP.sub(r"<sup>\1</sup>", str(escape(text))))
+    # escaped first: only the <sup> tags added here are markup
+    return Markup(_SUP.sub(r"<sup>\1</sup>", str(escape(text))))  # noqa: S704
 
 LOCALE_FR = {
     "moduleType": "locale", "name": "fr",
