@@ -20,7 +20,7 @@ from pipeline import charts, maps
 from pipeline.charts.palette import NOT_REQUESTED, Palette
 from pipeline.charts.style import to_div
 from pipeline.fmt import NNBSP, fmt_dec, fmt_int, fmt_pct, fmt_signed_pct, plural
-from pipeline.site.model import build_pages
+from pipeline.pages import build_pages
 
 
 @pytest.fixture(scope="module")
