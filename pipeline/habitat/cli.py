@@ -90,3 +90,98 @@ def droit(action: str = typer.Option(..., "--action", help="Code (S1-NEUF, T10-I
         out.print("Motifs : " + " ; ".join(d.motifs))
     if montant_vote is not None or d.statut != "en_attente":
         out.print(f"Verdict : {d.statut}")
+
+
+def run_ingest(paths: list[Path], db: Path | None, ref: Path | None, date_extraction: dt.date | None = None) -> int:
+    from rich.console import Console
+
+    from pipeline.habitat.ingest import ingest_paths
+    from pipeline.ingest.load import expand_paths
+
+    rules = _rules(ref)
+    if not expand_paths(paths):
+        _fail("aucun fichier CSV ou XLSX à charger dans " + ", ".join(map(str, paths)))
+    out, err = Console(soft_wrap=True, highlight=False), Console(stderr=True, soft_wrap=True, highlight=False)
+    refused = 0
+
+    def report(c: dict) -> None:
+        nonlocal refused
+        name = c["fichier"] + (f" [{c['feuille']}]" if c.get("feuille") else "")
+        if c.get("deja_charge"):
+            out.print(f"{name} : déjà chargé à l'identique, rien n'a changé")
+        elif c["refuse"]:
+            refused += 1
+            err.print(f"REFUSÉ {name} : {c['refuse']}")
+        else:
+            out.print(f"{name} ({c['type']}) : {c['lignes_lues']} lues, {c['acceptees']} acceptées, "
+                      f"{c['quarantaine']} en quarantaine, {c['doublons']} doublons, {c['conflits']} mises à jour")
+
+    ingest_paths(paths, rules, db, date_extraction, on_sheet=report)
+    return 2 if refused else 0
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Exports de dossiers ou de paiements (CSV, XLSX) ou dossiers."),
+           db: Optional[Path] = DbOption, ref: Optional[Path] = RefOption,
+           date_extraction: Optional[str] = typer.Option(None, "--date-extraction",
+                                                         help="Date de l'état exporté (JJ/MM/AAAA), si le fichier ne la porte pas.")) -> None:
+    """Charge des exports de dossiers et de paiements dans l'entrepôt de l'habitat."""
+    when = None
+    if date_extraction:
+        from pipeline.habitat.clean import parse_date
+
+        try:
+            when = parse_date(date_extraction)
+        except ValueError:
+            _fail(f"date d'extraction illisible : « {date_extraction} »")
+    raise typer.Exit(run_ingest(paths, db, ref, when))
+
+
+def _db(db: Path | None) -> Path:
+    from pipeline.habitat.store import DEFAULT_DB
+
+    path = Path(db or DEFAULT_DB)
+    if not path.exists():
+        _fail(f"entrepôt introuvable : {path} (lancer d'abord `bilan habitat ingest`)")
+    return path
+
+
+@app.command()
+def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : toutes)."),
+             db: Optional[Path] = DbOption, ref: Optional[Path] = RefOption,
+             as_json: bool = typer.Option(False, "--json", help="Un objet JSON sur la sortie standard.")) -> None:
+    """Réconciliation par fichier (lignes et euros), quarantaine par motif."""
+    from pipeline.habitat import store
+
+    con = store.connect(_db(db))
+    try:
+        files = store.files(con)
+        q = store.quarantine(con)
+    finally:
+        con.close()
+    summary = {"files": [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()
+                          if k not in ("sha256", "charge_le")} for r in files.to_dicts()],
+               "quarantaine": [{k: r[k] for k in ("fichier", "ligne", "id_dossier", "raison")}
+                               for r in q.to_dicts()]}
+    if year is not None:
+        summary["annee"] = year
+    if as_json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console(soft_wrap=True, highlight=False)
+    t = Table(title="Fichiers chargés (habitat)")
+    for col in ("fichier", "type", "lues", "acceptées", "quarantaine", "doublons", "mises à jour", "€ lus",
+                "€ en quarantaine", "refusé"):
+        t.add_column(col)
+    for f in summary["files"]:
+        t.add_row(f["fichier"] + (f" [{f['feuille']}]" if f["feuille"] else ""), f["type"] or "",
+                  str(f["lignes_lues"]), str(f["acceptees"]), str(f["quarantaine"]), str(f["doublons"]),
+                  str(f["conflits"]), f"{f['euros_lus']:,.2f}", f"{f['euros_quarantaine']:,.2f}", f["refuse"] or "")
+    out.print(t)
+    from collections import Counter
+
+    for motif, n in Counter(r["raison"].split(" : ")[0] for r in summary["quarantaine"]).most_common():
+        out.print(f"  {motif} : {n}")
