@@ -158,3 +158,36 @@ def write_tables(data: HabitatData, out: Path) -> list[Path]:
         paths.append(csv)
     paths.append(write_xlsx(published, folder / f"habitat-{data.year}.xlsx"))
     return paths
+
+
+def build_report(year: int, db: Path | None = None, out: Path | None = None, pdf: bool = False,
+                 interne: bool = False, ref: Path | None = None, log=print) -> Path:
+    """Tables, site (and PDF) of one year into out (default reports/habitat/YEAR/)."""
+    import time
+
+    from pipeline.habitat.model import build_pages
+    from pipeline.habitat.rules import load_rules
+    from pipeline.habitat.site import render_site
+
+    t0 = time.perf_counter()
+    rules = load_rules(ref)
+    target = Path(out or report_dir(year))
+    con = store.connect(db)
+    try:
+        data = compute(con, rules, year, interne)
+    finally:
+        con.close()
+    write_tables(data, target)
+    log(f"tableaux : {time.perf_counter() - t0:.1f} s")
+    pages = build_pages(data)
+    pdf_name = f"habitat-{year}.pdf" if pdf else None
+    if not interne:
+        (target / "controles.html").unlink(missing_ok=True)
+    render_site(pages, target, year, data.as_of, data.extraction, pdf_name)
+    log(f"site : {time.perf_counter() - t0:.1f} s")
+    if pdf:
+        from pipeline.habitat.pdf import render_pdf
+
+        render_pdf(pages, target / pdf_name, year, data.as_of)
+        log(f"PDF : {time.perf_counter() - t0:.1f} s")
+    return target

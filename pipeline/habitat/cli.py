@@ -185,3 +185,55 @@ def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : 
 
     for motif, n in Counter(r["raison"].split(" : ")[0] for r in summary["quarantaine"]).most_common():
         out.print(f"  {motif} : {n}")
+
+
+@app.command()
+def build(year: int = typer.Argument(..., help="Année du bilan."), db: Optional[Path] = DbOption,
+          out: Optional[Path] = typer.Option(None, "--out", help="Dossier de sortie (défaut : reports/habitat/ANNÉE)."),
+          pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF."),
+          interne: bool = typer.Option(False, "--interne", help="Ajoute les tableaux par dossier et la page Contrôles."),
+          ref: Optional[Path] = RefOption) -> None:
+    """Construit les tableaux, le site (et le PDF) des aides à l'habitat d'une année."""
+    from pipeline.habitat.build import build_report
+    from pipeline.habitat.rules import RulesError
+
+    path = _db(db)
+    try:
+        target = build_report(year, path, out, pdf, interne, ref, log=lambda m: typer.echo(m, err=True))
+    except (ValueError, RulesError) as exc:
+        _fail(str(exc))
+    typer.echo(f"Rapport habitat {year} : {target / 'index.html'}")
+
+
+@app.command()
+def synth(out: Path = typer.Option(Path("data/demo/habitat/exports"), "--out", help="Dossier de sortie."),
+          ref: Optional[Path] = RefOption) -> None:
+    """Écrit les exports synthétiques calibrés 2023 → 31/10/2026 (dossiers, paiements, attendus)."""
+    from pipeline.habitat import synth as synth_mod
+    from pipeline.habitat.geo import communes
+
+    for f in synth_mod.write_exports(out, _rules(ref), communes(2023)):
+        typer.echo(str(f))
+
+
+@app.command()
+def demo(out: Optional[Path] = typer.Option(None, "--out", help="Dossier du rapport (défaut : reports/habitat/2026)."),
+         pdf: bool = typer.Option(True, "--pdf/--sans-pdf", help="Produit aussi le PDF."),
+         interne: bool = typer.Option(False, "--interne", help="Ajoute la page Contrôles."),
+         ref: Optional[Path] = RefOption) -> None:
+    """De zéro : exports synthétiques 2023-2026, chargement dans un entrepôt neuf, bilan 2026."""
+    from pipeline import config
+    from pipeline.habitat import synth as synth_mod
+    from pipeline.habitat.build import build_report
+    from pipeline.habitat.geo import communes
+
+    exports = config.DEMO_DIR / "habitat" / "exports"
+    db = config.DEMO_DIR / "habitat" / "habitat.duckdb"
+    for stale in (db, db.with_suffix(db.suffix + ".wal")):
+        stale.unlink(missing_ok=True)
+    files = synth_mod.write_exports(exports, _rules(ref), communes(2023))
+    typer.echo(f"{len(files)} exports synthétiques écrits dans {exports}")
+    run_ingest(files, db, ref)
+    target = build_report(2026, db, out, pdf, interne, ref, log=lambda m: typer.echo(m, err=True))
+    typer.echo(f"Entrepôt : {db}")
+    typer.echo(f"Rapport habitat 2026 : {target / 'index.html'}")

@@ -110,7 +110,7 @@ class _Gen:
             line["dpe_apres"] = "C"
         if benef in PRIVATE:
             line["ref_anah"] = f"ANAH-{rnd.randint(10**6, 10**7)}"
-            line["nom"], line["prenom"] = rnd.choice(["Martin", "Bernard", "Roux"]), rnd.choice(["Marie", "Paul"])
+            line["nom"], line["prenom"] = rnd.choice(["Quenardel", "Vasseurin", "Brochardet"]), rnd.choice(["Ghislaine", "Anatole"])
             line["telephone"] = f"06 {rnd.randint(10, 99)} {rnd.randint(10, 99)} {rnd.randint(10, 99)} {rnd.randint(10, 99)}"
         else:
             line["beneficiaire"] = {"bailleur_social": rnd.choice(["Valence Romans Habitat", "Drôme Aménagement Habitat",
