@@ -5,7 +5,6 @@ computed from its lines, not by the pipeline."""
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -97,10 +96,10 @@ def test_site_pages_are_french_and_complete(demo):
 
 def test_pdf_has_every_page(demo):
     pdf = demo["out"] / "habitat-2026.pdf"
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert pages >= 25
-    txt = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    txt = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Aides territorialisées" in txt and "CA Valence Romans Agglo" in txt
 
 

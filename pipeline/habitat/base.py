@@ -20,6 +20,11 @@ START = dt.date(2023, 1, 1)
 NOT_ENGAGED = ("depose", "incomplet", "en_instruction", "refuse")
 
 
+def num(series: pl.Series) -> float:
+    """Sum of a numeric column as a float (0 for an empty or all-null column)."""
+    return float(series.sum() or 0)
+
+
 def pct(part: float | None, whole: float | None) -> int | None:
     """Whole percent, half-up (the report's rule for a percent of a budget)."""
     if part is None or not whole:
@@ -43,7 +48,7 @@ def build_base(lines: list[dict], payments: list[dict], rules: Rules, year: int,
     droits = calcule_droits(lines, rules)
     paid: dict[tuple, float] = {}
     pay_dates: dict[tuple, list] = {}
-    lines_of: dict[str, list[str]] = {}
+    lines_of: dict[str, list[str | None]] = {}
     for line in lines:
         lines_of.setdefault(line["id_dossier"], []).append(line["code_action"])
     for p in payments:
@@ -54,7 +59,7 @@ def build_base(lines: list[dict], payments: list[dict], rules: Rules, year: int,
         paid[k] = paid.get(k, 0) + p["montant"]
         pay_dates.setdefault(k, []).append((p["date_paiement"], p["montant"], p.get("nature_paiement")))
     rows = []
-    for line, d in zip(lines, droits):
+    for line, d in zip(lines, droits, strict=True):
         if line["date_depot"] > as_of:
             continue
         action = rules.actions[line["code_action"]]
@@ -62,8 +67,8 @@ def build_base(lines: list[dict], payments: list[dict], rules: Rules, year: int,
         vote = line.get("montant_vote") if decided else None
         cancelled = line.get("date_annulation") if line.get("date_annulation") and line["date_annulation"] <= as_of \
             else None
-        annule = (line.get("montant_annule") or vote or 0) if cancelled or line.get("statut") in ("annule", "caduc") \
-            and decided else 0
+        annule = (line.get("montant_annule") or vote or 0) if cancelled or (line.get("statut") in ("annule", "caduc") \
+            and decided) else 0
         k = (line["id_dossier"], line["code_action"])
         verse = paid.get(k) if payments else line.get("montant_verse")
         place = communes.get(line.get("code_insee") or "") or {}

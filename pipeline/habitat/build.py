@@ -15,8 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import config
-from pipeline.habitat import controles, enveloppes as env, store
-from pipeline.habitat.base import as_of_date, build_base, months_elapsed, pct
+from pipeline.habitat import controles, store
+from pipeline.habitat import enveloppes as env
+from pipeline.habitat.base import as_of_date, build_base, months_elapsed, num, pct
 from pipeline.habitat.previsions import previsions
 from pipeline.habitat.rules import Rules
 
@@ -91,23 +92,23 @@ def summary(b, t, rules, year, extraction, as_of, quarantine, anomalies) -> pl.D
     ey = e.filter(pl.col("annee_engagement") == year)
     budget = t["hab_budget_annuel"].filter(pl.col("annee") == year)
     socle = budget.filter(pl.col("volet") == "socle").row(0, named=True)
-    terr_cumul = e.filter(pl.col("volet") == "territorialise")["engage_net"].sum()
-    net_all = e["engage_net"].sum()
+    terr_cumul = num(e.filter(pl.col("volet") == "territorialise")["engage_net"])
+    net_all = num(e["engage_net"])
     rows = [("annee", year), ("date_extraction", extraction.isoformat()),
             ("dossiers_deposes", b.filter(pl.col("date_depot").dt.year() == year)["id_dossier"].n_unique()),
             ("dossiers_engages", ey.filter(pl.col("engage_net") > 0)["id_dossier"].n_unique()),
-            ("logements_aides", int(ey.filter(pl.col("engage_net") > 0)["logements"].sum())),
-            ("engage_total", round(ey["engage_net"].sum(), 2)),
-            ("engage_socle", round(ey.filter(pl.col("volet") == "socle")["engage_net"].sum(), 2)),
-            ("engage_territorialise", round(ey.filter(pl.col("volet") == "territorialise")["engage_net"].sum(), 2)),
-            ("engage_dah", round(ey.filter(pl.col("volet") == "dah")["engage_net"].sum(), 2)),
+            ("logements_aides", int(num(ey.filter(pl.col("engage_net") > 0)["logements"]))),
+            ("engage_total", round(num(ey["engage_net"]), 2)),
+            ("engage_socle", round(num(ey.filter(pl.col("volet") == "socle")["engage_net"]), 2)),
+            ("engage_territorialise", round(num(ey.filter(pl.col("volet") == "territorialise")["engage_net"]), 2)),
+            ("engage_dah", round(num(ey.filter(pl.col("volet") == "dah")["engage_net"]), 2)),
             ("verse_total", round(b.filter(pl.col("annee_engagement").is_not_null())["verse"].sum(), 2)),
             ("budget_socle", socle["budget"]), ("pct_socle", socle["pct"]),
             ("engage_territorialise_cumul", round(terr_cumul, 2)), ("pct_enveloppes_6ans", pct(terr_cumul, 6_000_000)),
             ("pct_temps_ecoule", pct(months_elapsed(as_of), 72)),
-            ("reste_a_payer", round(max(net_all - e["verse"].sum(), 0), 2)),
+            ("reste_a_payer", round(max(net_all - num(e["verse"]), 0), 2)),
             ("lignes_bloquantes", anomalies.filter(pl.col("gravite") == "bloquant")["id_dossier"].drop_nulls().n_unique()),
-            ("montant_quarantaine", round(float(quarantine["montant_lu"].sum() or 0), 2))]
+            ("montant_quarantaine", round(float(num(quarantine["montant_lu"]) or 0), 2))]
     return pl.DataFrame({"indicateur": [r[0] for r in rows], "valeur": [str(r[1]) for r in rows]})
 
 
@@ -136,15 +137,19 @@ def scdl(b: pl.DataFrame, year: int) -> pl.DataFrame:
 
 
 def write_tables(data: HabitatData, out: Path) -> list[Path]:
-    """out/tables/NAME.csv + NAME.schema.json, and out/tables/habitat-YEAR.xlsx (the shared publisher)."""
-    from pipeline.publish.tables import table_schema, write_xlsx
+    """out/tables/NAME.csv + NAME.schema.json + excel/NAME-excel.csv (the shared publisher's functions:
+    formula neutralisation, TableSchema, Excel-friendly CSV) and out/tables/habitat-YEAR.xlsx."""
+    import xlsxwriter
+
+    from pipeline.publish.safe import neutralise_frame
+    from pipeline.publish.tables import table_schema, write_excel_csv
 
     folder = out / "tables"
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "excel").mkdir(parents=True, exist_ok=True)
     names = PUBLIC + (INTERNE if data.interne else ())
     for stale in INTERNE:                          # a public build never keeps an earlier internal table
-        for suffix in (".csv", ".schema.json"):
-            (folder / f"{stale}{suffix}").unlink(missing_ok=True)
+        for path in (folder / f"{stale}.csv", folder / f"{stale}.schema.json", folder / "excel" / f"{stale}-excel.csv"):
+            path.unlink(missing_ok=True)
     paths = []
     published = {}
     for name in names:
@@ -152,11 +157,16 @@ def write_tables(data: HabitatData, out: Path) -> list[Path]:
         df = df.with_columns(pl.col(c).round(2) for c, t in df.schema.items() if t == pl.Float64)
         published[name] = df
         csv = folder / f"{name}.csv"
-        df.write_csv(csv, null_value="")
+        neutralise_frame(df).write_csv(csv, null_value="")
         (folder / f"{name}.schema.json").write_text(json.dumps(table_schema(name, df), ensure_ascii=False, indent=2),
                                                      encoding="utf-8")
-        paths.append(csv)
-    paths.append(write_xlsx(published, folder / f"habitat-{data.year}.xlsx"))
+        paths += [csv, write_excel_csv(df, folder / "excel" / f"{name}-excel.csv")]
+    xlsx = folder / f"habitat-{data.year}.xlsx"
+    with xlsxwriter.Workbook(str(xlsx), {"strings_to_formulas": False, "strings_to_urls": False}) as wb:
+        for name, df in published.items():
+            neutralise_frame(df).write_excel(workbook=wb, worksheet=name[:31], autofilter=bool(df.height),
+                                             freeze_panes=(1, 0), float_precision=2)
+    paths.append(xlsx)
     return paths
 
 
@@ -188,6 +198,6 @@ def build_report(year: int, db: Path | None = None, out: Path | None = None, pdf
     if pdf:
         from pipeline.habitat.pdf import render_pdf
 
-        render_pdf(pages, target / pdf_name, year, data.as_of)
+        render_pdf(pages, target / f"habitat-{year}.pdf", year, data.as_of)
         log(f"PDF : {time.perf_counter() - t0:.1f} s")
     return target

@@ -122,8 +122,8 @@ def run_ingest(paths: list[Path], db: Path | None, ref: Path | None, date_extrac
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="Exports de dossiers ou de paiements (CSV, XLSX) ou dossiers."),
-           db: Optional[Path] = DbOption, ref: Optional[Path] = RefOption,
-           date_extraction: Optional[str] = typer.Option(None, "--date-extraction",
+           db: Path | None = DbOption, ref: Path | None = RefOption,
+           date_extraction: str | None = typer.Option(None, "--date-extraction",
                                                          help="Date de l'état exporté (JJ/MM/AAAA), si le fichier ne la porte pas.")) -> None:
     """Charge des exports de dossiers et de paiements dans l'entrepôt de l'habitat."""
     when = None
@@ -147,8 +147,8 @@ def _db(db: Path | None) -> Path:
 
 
 @app.command()
-def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : toutes)."),
-             db: Optional[Path] = DbOption, ref: Optional[Path] = RefOption,
+def validate(year: int | None = typer.Argument(None, help="Année (défaut : toutes)."),
+             db: Path | None = DbOption, ref: Path | None = RefOption,
              as_json: bool = typer.Option(False, "--json", help="Un objet JSON sur la sortie standard.")) -> None:
     """Réconciliation par fichier (lignes et euros), quarantaine par motif."""
     from pipeline.habitat import store
@@ -159,7 +159,7 @@ def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : 
         q = store.quarantine(con)
     finally:
         con.close()
-    summary = {"files": [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()
+    summary: dict = {"files": [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()
                           if k not in ("sha256", "charge_le")} for r in files.to_dicts()],
                "quarantaine": [{k: r[k] for k in ("fichier", "ligne", "id_dossier", "raison")}
                                for r in q.to_dicts()]}
@@ -188,11 +188,11 @@ def validate(year: Optional[int] = typer.Argument(None, help="Année (défaut : 
 
 
 @app.command()
-def build(year: int = typer.Argument(..., help="Année du bilan."), db: Optional[Path] = DbOption,
-          out: Optional[Path] = typer.Option(None, "--out", help="Dossier de sortie (défaut : reports/habitat/ANNÉE)."),
+def build(year: int = typer.Argument(..., help="Année du bilan."), db: Path | None = DbOption,
+          out: Path | None = typer.Option(None, "--out", help="Dossier de sortie (défaut : reports/habitat/ANNÉE)."),
           pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF."),
           interne: bool = typer.Option(False, "--interne", help="Ajoute les tableaux par dossier et la page Contrôles."),
-          ref: Optional[Path] = RefOption) -> None:
+          ref: Path | None = RefOption) -> None:
     """Construit les tableaux, le site (et le PDF) des aides à l'habitat d'une année."""
     from pipeline.habitat.build import build_report
     from pipeline.habitat.rules import RulesError
@@ -207,7 +207,7 @@ def build(year: int = typer.Argument(..., help="Année du bilan."), db: Optional
 
 @app.command()
 def synth(out: Path = typer.Option(Path("data/demo/habitat/exports"), "--out", help="Dossier de sortie."),
-          ref: Optional[Path] = RefOption) -> None:
+          ref: Path | None = RefOption) -> None:
     """Écrit les exports synthétiques calibrés 2023 → 31/10/2026 (dossiers, paiements, attendus)."""
     from pipeline.habitat import synth as synth_mod
     from pipeline.habitat.geo import communes
@@ -217,10 +217,10 @@ def synth(out: Path = typer.Option(Path("data/demo/habitat/exports"), "--out", h
 
 
 @app.command()
-def demo(out: Optional[Path] = typer.Option(None, "--out", help="Dossier du rapport (défaut : reports/habitat/2026)."),
+def demo(out: Path | None = typer.Option(None, "--out", help="Dossier du rapport (défaut : reports/habitat/2026)."),
          pdf: bool = typer.Option(True, "--pdf/--sans-pdf", help="Produit aussi le PDF."),
          interne: bool = typer.Option(False, "--interne", help="Ajoute la page Contrôles."),
-         ref: Optional[Path] = RefOption) -> None:
+         ref: Path | None = RefOption) -> None:
     """De zéro : exports synthétiques 2023-2026, chargement dans un entrepôt neuf, bilan 2026."""
     from pipeline import config
     from pipeline.habitat import synth as synth_mod

@@ -11,6 +11,7 @@ import datetime as dt
 
 import polars as pl
 
+from pipeline.habitat.base import num
 from pipeline.habitat.droits import fmt_eur
 from pipeline.habitat.rules import Rules
 
@@ -87,13 +88,13 @@ def anomalies(b: pl.DataFrame, rules: Rules, axes: pl.DataFrame, envelopes: pl.D
     ops = b.filter(pl.col("id_operation").is_not_null() & pl.col("annee_engagement").is_not_null())
     counted = ("S1", "S2", "T7", "T8", "T9", "T17")
     for (op,), v in ops.group_by(["id_operation"]):
-        total = v.filter(pl.col("code_action").str.split("-").list.first().is_in(counted))["logements"].sum()
-        cap = v["nb_logements_operation"].max()
+        total = num(v.filter(pl.col("code_action").str.split("-").list.first().is_in(counted))["logements"])
+        cap = float(v["nb_logements_operation"].max() or 0)  # type: ignore[arg-type]
         if cap and total > cap:
             add({"id_dossier": v["id_dossier"][0], "code_action": None}, "d12_logements_operation", "a_verifier",
                 f"opération {op} : {int(total)} logements aidés pour {int(cap)} logements")
-        t17 = v.filter(pl.col("code_action").str.starts_with("T17"))["logements"].sum()
-        t18 = v.filter(pl.col("code_action").str.starts_with("T18"))["logements"].sum()
+        t17 = num(v.filter(pl.col("code_action").str.starts_with("T17"))["logements"])
+        t18 = num(v.filter(pl.col("code_action").str.starts_with("T18"))["logements"])
         if t18 > t17:
             add({"id_dossier": v["id_dossier"][0], "code_action": "T18-ESPACE"}, "d12_logements_operation",
                 "a_verifier", f"opération {op} : F18 sur {int(t18)} logements pour {int(t17)} logements F17")

@@ -12,7 +12,7 @@ import datetime as dt
 
 import polars as pl
 
-from pipeline.habitat.base import months_elapsed, pct
+from pipeline.habitat.base import months_elapsed, num, pct
 from pipeline.habitat.rules import Rules
 
 SECRET_MIN = 3        # a public commune cell with 1–2 private-person dossiers is secret
@@ -41,7 +41,7 @@ def budget_annuel(b: pl.DataFrame, rules: Rules, year: int) -> pl.DataFrame:
         for volet in ("socle", "territorialise", "dah"):
             v = ey.filter(pl.col("volet") == volet)
             budget, nature = rules.budget(annee, volet)
-            eng, ann, ver = v["engage"].sum(), v["annule"].sum(), v["verse"].sum()
+            eng, ann, ver = num(v["engage"]), num(v["annule"]), num(v["verse"])
             rows.append({"annee": annee, "volet": volet, "budget": _r2(budget), "nature_budget": nature,
                          "engage": _r2(eng), "annule": _r2(ann), "engage_net": _r2(eng - ann),
                          "pct": pct(eng - ann, budget), "verse": _r2(ver)})
@@ -65,14 +65,14 @@ def socle_axes(b: pl.DataFrame, rules: Rules, year: int, as_of: dt.date) -> pl.D
     for annee in range(2023, year + 1):
         for axe, amount in rules.axe_budgets().items():
             v = e.filter((pl.col("annee_engagement") == annee) & (pl.col("axe") == axe))
-            net = v["engage_net"].sum()
+            net = num(v["engage_net"])
             over = max(0.0, net - amount)
             alerte = None
             if over > 0:
                 # the month the axe went over: first decision month where the cumulated net passes the amount
                 s = v.sort("date_decision").with_columns(pl.col("engage_net").cum_sum().alias("c"))
                 first = s.filter(pl.col("c") > amount)["date_decision"].min()
-                alerte = "bloquant" if first and first.month < rules.fongible_month else "info"
+                alerte = "bloquant" if isinstance(first, dt.date) and first.month < rules.fongible_month else "info"
             rows.append({"annee": annee, "axe": axe, "libelle_axe": AXES[axe], "sous_enveloppe": _r2(amount),
                          "engage_net": _r2(net), "pct": pct(net, amount), "depassement": _r2(over), "alerte": alerte})
     return pl.DataFrame(rows, infer_schema_length=None)
@@ -85,14 +85,14 @@ def actions(b: pl.DataFrame, rules: Rules, year: int) -> pl.DataFrame:
         n_years = 1 if periode == "annee" else year - 2022
         for a in rules.actions.values():
             v = sel.filter((pl.col("code_action") == a.code) & (pl.col("engage_net") > 0))
-            logts = v["logements"].sum()
+            logts = num(v["logements"])
             obj = a.objectif_an * n_years if a.objectif_an else None
-            net = v["engage_net"].sum()
+            net = num(v["engage_net"])
             rows.append({"periode": periode, "annee": year, "volet": a.volet, "fiche": a.fiche, "code_action": a.code,
                          "libelle": a.libelle, "dossiers": v["id_dossier"].n_unique(), "logements": int(logts),
                          "objectif_logements": obj, "pct_objectif": pct(logts, obj),
                          "engage_net": _r2(net), "budget_indicatif": _r2(a.budget_an * n_years) if a.budget_an else None,
-                         "verse": _r2(v["verse"].sum()),
+                         "verse": _r2(num(v["verse"])),
                          "euros_par_logement": _r2(net / logts) if logts else None})
     return pl.DataFrame(rows, infer_schema_length=None)
 
@@ -105,8 +105,8 @@ def epci_actions(b: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             v = e.filter((pl.col("siren_epci") == env["siren"]) & (pl.col("code_action") == a.code))
             rows.append({"siren": env["siren"], "epci": env["epci"], "code_action": a.code, "fiche": a.fiche,
                          "conventionnee": (env["siren"], a.code) in rules.conventions, "montant_programme": None,
-                         "dossiers": v["id_dossier"].n_unique(), "logements": int(v["logements"].sum()),
-                         "engage_cumul": _r2(v["engage_net"].sum())})
+                         "dossiers": v["id_dossier"].n_unique(), "logements": int(num(v["logements"])),
+                         "engage_cumul": _r2(num(v["engage_net"]))})
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
@@ -116,10 +116,10 @@ def epci(b: pl.DataFrame, populations: dict[str, int], names: dict[str, str], ye
     for periode, sel in (("annee", e.filter(pl.col("annee_engagement") == year)), ("cumul", e)):
         for (siren, volet), v in sel.group_by(["siren_epci", "volet"], maintain_order=True):
             pop = populations.get(siren)
-            net = v["engage_net"].sum()
+            net = num(v["engage_net"])
             rows.append({"siren": siren, "epci": names.get(siren, siren), "periode": periode, "volet": volet,
-                         "dossiers": v["id_dossier"].n_unique(), "logements": int(v["logements"].sum()),
-                         "engage": _r2(net), "verse": _r2(v["verse"].sum()), "population": pop,
+                         "dossiers": v["id_dossier"].n_unique(), "logements": int(num(v["logements"])),
+                         "engage": _r2(net), "verse": _r2(num(v["verse"])), "population": pop,
                          "engage_par_habitant": _r2(net / pop) if pop else None})
     return pl.DataFrame(rows, infer_schema_length=None).sort("periode", "siren", "volet")
 
@@ -135,9 +135,9 @@ def communes(b: pl.DataFrame, year: int, cantons_of: dict[str, list[str]]) -> pl
             rows.append({"code_insee": code, "commune": v["commune"][0], "siren_epci": v["siren_epci"][0],
                          "codes_cantons": ";".join(cantons_of.get(code, [])), "periode": periode,
                          "dossiers": None if secret else v["id_dossier"].n_unique(),
-                         "logements": None if secret else int(v["logements"].sum()),
-                         "engage": None if secret else _r2(v["engage_net"].sum()),
-                         "verse": None if secret else _r2(v["verse"].sum()), "secret": secret})
+                         "logements": None if secret else int(num(v["logements"])),
+                         "engage": None if secret else _r2(num(v["engage_net"])),
+                         "verse": None if secret else _r2(num(v["verse"])), "secret": secret})
     return pl.DataFrame(rows, infer_schema_length=None).sort("periode", "code_insee")
 
 
@@ -145,11 +145,11 @@ def cantons(b: pl.DataFrame, year: int, names: dict[str, str]) -> pl.DataFrame:
     rows = []
     e = engaged(b).filter(pl.col("code_canton").is_not_null())
     for periode, sel in (("annee", e.filter(pl.col("annee_engagement") == year)), ("cumul", e)):
-        for code in sorted(names) + ["non_ventile"]:
+        for code in [*sorted(names), "non_ventile"]:
             v = sel.filter(pl.col("code_canton") == code)
             rows.append({"code_canton": code, "canton": names.get(code, "Non ventilé (commune partagée, canton non renseigné)"),
-                         "periode": periode, "dossiers": v["id_dossier"].n_unique(), "logements": int(v["logements"].sum()),
-                         "engage": _r2(v["engage_net"].sum()), "verse": _r2(v["verse"].sum())})
+                         "periode": periode, "dossiers": v["id_dossier"].n_unique(), "logements": int(num(v["logements"])),
+                         "engage": _r2(num(v["engage_net"])), "verse": _r2(num(v["verse"]))})
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
@@ -157,9 +157,9 @@ def paiements(b: pl.DataFrame) -> pl.DataFrame:
     rows = []
     e = b.filter(pl.col("annee_engagement").is_not_null())
     for (annee, volet, dispositif), v in e.group_by(["annee_engagement", "volet", "dispositif"]):
-        net, paid = v["engage_net"].sum(), v["verse"].sum()
+        net, paid = num(v["engage_net"]), num(v["verse"])
         rows.append({"annee_engagement": annee, "volet": volet, "dispositif": dispositif, "engage_net": _r2(net),
-                     "verse_cumul": _r2(paid), "reste_a_payer": _r2(max(net - paid, 0)), "annule": _r2(v["annule"].sum())})
+                     "verse_cumul": _r2(paid), "reste_a_payer": _r2(max(net - paid, 0)), "annule": _r2(num(v["annule"]))})
     return pl.DataFrame(rows, infer_schema_length=None).sort("annee_engagement", "volet")
 
 
@@ -170,12 +170,12 @@ def epci_enveloppes(b: pl.DataFrame, rules: Rules, as_of: dt.date, forecasts: di
     for env in rules.enveloppes:
         v = e.filter(pl.col("siren_epci") == env["siren"])
         amount = float(env["montant_6ans"])
-        net = v["engage_net"].sum()
+        net = num(v["engage_net"])
         f = forecasts.get(env["siren"], {})
-        cof = v["cofinancement_epci"].sum()
+        cof = num(v["cofinancement_epci"])
         rows.append({"siren": env["siren"], "epci": env["epci"], "enveloppe_6ans": _r2(amount), "engage_cumul": _r2(net),
                      "pct_engage": pct(net, amount), "pct_temps_ecoule": pct(m, 72),
-                     "ecart_pts": (pct(net, amount) or 0) - (pct(m, 72) or 0), "verse_cumul": _r2(v["verse"].sum()),
+                     "ecart_pts": (pct(net, amount) or 0) - (pct(m, 72) or 0), "verse_cumul": _r2(num(v["verse"])),
                      "disponible": _r2(amount - net), "projection_lineaire": f.get("projection_lineaire"),
                      "projection_12m": f.get("projection_12m"), "pipeline": f.get("pipeline"),
                      "date_epuisement": f.get("date_epuisement"), "cofinancement_epci_cumul": _r2(cof),

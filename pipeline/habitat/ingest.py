@@ -115,6 +115,7 @@ def read_sheet(sheet, rules: Rules, date_extraction: dt.date | None, geo: dict[i
             res.refuse = f"colonnes obligatoires absentes ligne {head[best[0]][0]} : " + ", ".join(missing)
         res.lignes_lues = max(sheet.frame.height - (best[0] + 1 if best else 0), 0)
         return res
+    assert best is not None  # noqa: S101  (res.kind set ⇒ a header was found)
     idx, mapping = best
     res.date_extraction = date_extraction or extraction_date([c for _, c in head[:idx]]) or dt.date.today()
     header = head[idx][1]
@@ -158,8 +159,8 @@ def _as_read_json(as_read: dict, raw: dict, mapping: dict, header: list) -> str:
     """The row as read for the quarantine table: free text redacted, a natural person's name and the Anah
     reference never kept."""
     out = {}
-    private = clean.parse_field("beneficiaire_type", raw.get("beneficiaire_type"), _NoRules) in NATURAL_PERSONS \
-        if raw.get("beneficiaire_type") else True
+    kind = raw.get("beneficiaire_type")
+    private = _NoRules.resolve("beneficiaire_type", kind) in NATURAL_PERSONS if kind else True
     drop = {header[i] or "" for i, f in mapping.items()
             if f == "ref_anah" or (private and f in ("beneficiaire", "siren_beneficiaire"))}
     for label, v in as_read.items():
@@ -168,9 +169,9 @@ def _as_read_json(as_read: dict, raw: dict, mapping: dict, header: list) -> str:
     return json.dumps(out, ensure_ascii=False)
 
 
-class _NoRules:          # beneficiary types resolved without the rules' aliases (quarantine path only)
+class _NoRules:  # beneficiary types resolved without the rules' aliases (quarantine path only)
     @staticmethod
-    def resolve(champ, value):
+    def resolve(champ: str, value: object) -> str | None:
         return {"proprietaire occupant": "proprietaire_occupant", "proprietaire bailleur": "proprietaire_bailleur",
                 "accedant": "accedant"}.get(key(value))
 
@@ -286,7 +287,7 @@ def ingest_paths(paths: list[Path], rules: Rules, db: Path | None = None, date_e
             from pipeline.ingest.readers import file_hash
 
             if store.already_loaded(con, file_hash(path)):
-                counts = {"fichier": path.name, "feuille": None, "deja_charge": True}
+                counts: dict[str, object] = {"fichier": path.name, "feuille": None, "deja_charge": True}
                 out.append(counts)
                 if on_sheet:
                     on_sheet(counts)

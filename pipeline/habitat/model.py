@@ -143,7 +143,7 @@ def socle(d) -> Page:
     b = d.base.filter((pl.col("volet") == "socle") & pl.col("annee_engagement").is_not_null())
     series = []
     colours = ["#9DB4C8", "#6F8FAF", "#3E6C93", svg.BLUE]
-    for i, a in enumerate(range(2023, y + 1)):
+    for a in range(2023, y + 1):
         v = b.filter(pl.col("annee_engagement") == a).sort("date_decision")
         cum, pts = 0.0, [(0.0, 0.0)]
         for dd, x in v.select("date_decision", "engage_net").iter_rows():
@@ -182,7 +182,7 @@ def territorialise(d, geo) -> Page:
     ea = d.tables["hab_epci_actions"]
     fiches = sorted({r["fiche"] for r in ea.iter_rows(named=True)})
     heat_rows, heat_classes = [], []
-    for siren, v in ea.group_by("siren", maintain_order=True):
+    for _, v in ea.group_by("siren", maintain_order=True):
         row, cls = [v["epci"][0]], [""]
         for f in fiches:
             x = v.filter(pl.col("fiche") == f)

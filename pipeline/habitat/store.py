@@ -23,10 +23,10 @@ TEXT_FIELDS = ("id_dossier", "code_action", "volet", "statut", "dispositif", "co
                "id_operation", "beneficiaire_type", "beneficiaire", "siren_beneficiaire", "financement", "nature",
                "gestion", "loyer", "categorie", "dpe_avant", "dpe_apres", "label_mda", "type_etude", "ref_anah",
                *clean.YES_NO, "fichier")
-DATE_COLS = tuple(f for f in clean.DATE_FIELDS if f != "date_paiement") + ("date_extraction",)
-NUM_COLS = tuple(f for f in clean.MONEY_FIELDS + clean.NUMBER_FIELDS if f != "montant") + ("fiche", "ligne")
-LINE_SCHEMA = {**{c: pl.Utf8 for c in TEXT_FIELDS}, **{c: pl.Date for c in DATE_COLS},
-               **{c: pl.Float64 for c in NUM_COLS}}
+DATE_COLS = (*(f for f in clean.DATE_FIELDS if f != "date_paiement"), "date_extraction")
+NUM_COLS = (*(f for f in clean.MONEY_FIELDS + clean.NUMBER_FIELDS if f != "montant"), "fiche", "ligne")
+LINE_SCHEMA = {**dict.fromkeys(TEXT_FIELDS, pl.Utf8), **dict.fromkeys(DATE_COLS, pl.Date),
+               **dict.fromkeys(NUM_COLS, pl.Float64)}
 PAY_SCHEMA = {"id_dossier": pl.Utf8, "code_action": pl.Utf8, "date_paiement": pl.Date, "montant": pl.Float64,
               "nature_paiement": pl.Utf8, "n_mandat": pl.Utf8, "fichier": pl.Utf8, "ligne": pl.Float64,
               "date_extraction": pl.Date}
@@ -66,7 +66,7 @@ def _sql(t) -> str:
 def _content(line: dict) -> str:
     body = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in sorted(line.items())
             if k not in ("fichier", "ligne", "date_extraction") and v is not None}
-    return hashlib.sha1(json.dumps(body, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 
 def _pay_key(p: dict) -> str:

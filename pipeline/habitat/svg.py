@@ -118,7 +118,7 @@ def lines_chart(series: list[tuple[str, list[tuple[float, float]], str, bool]], 
     if vline:
         body.append(f'<line x1="{px(vline[0]):.1f}" x2="{px(vline[0]):.1f}" y1="{top}" y2="{top + plot_h}" stroke="#777" stroke-dasharray="3 3"/>')
         body.append(_t(px(vline[0]) + 4, top + 12, vline[1], 11, "start", "#555"))
-    lx = left
+    lx: float = left
     for name, pts, colour, dashed in series:
         if pts:
             d = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)

@@ -138,14 +138,14 @@ def generate(rules: Rules, geo: dict) -> list[dict]:
         part = 10 / 12 if year == 2026 else 1
         for code, factor in SOCLE_FACTOR.items():                     # socle
             a = rules.actions[code]
-            target = a.objectif_an * factor * part / .94        # 6 % refused or annulled
+            target = (a.objectif_an or 0) * factor * part / .94        # 6 % refused or annulled
             mean = SOCLE_SIZE.get(code, 1)
-            sizes = []
+            sizes: list[int] = []
             while sum(sizes) < target:
                 s = 1 if mean == 1 else max(1, min(40, round(rnd.lognormvariate(math.log(mean) - .08, .4))))
                 sizes.append(s)
             power = 1.2 if mean > 1 else .8
-            for depot, s in zip(_dates_in(year, len(sizes), rnd), sizes):
+            for depot, s in zip(_dates_in(year, len(sizes), rnd), sizes, strict=True):
                 g.line(code, depot, s, g.pick_commune(power))
         speed = .4 if year == 2023 else 1                             # territorialised
         for e in rules.enveloppes:
@@ -161,7 +161,7 @@ def generate(rules: Rules, geo: dict) -> list[dict]:
                 units = 1 if a.unite == "etude" else max(1, round(rnd.lognormvariate(math.log(size), .4)))
                 if code.startswith(("T10", "T13")):
                     units = min(units, 2)
-                cost = a.montant * units * (2.25 if code.startswith("T17") else 1)
+                cost = (a.montant or 0) * units * (2.25 if code.startswith("T17") else 1)
                 if spent + cost > budget:                                 # never overshoot the year's budget
                     misses += 1
                     continue
@@ -171,7 +171,7 @@ def generate(rules: Rules, geo: dict) -> list[dict]:
                 else:
                     line = g.line(code, depot, units, g.pick_commune(.8 if a.parc_prive else 1.2, siren,
                                                                       poles=code.startswith(("T10", "T13")), rnd=rnd))
-                spent += a.montant * units
+                spent += (a.montant or 0) * units
                 if code.startswith("T17"):                           # F18: a shared space in one operation of two
                     line["id_operation"] = f"OP-{g.n}"
                     line["label_mda"] = rnd.choice(["VB", "HI"])
@@ -195,7 +195,7 @@ def _life(lines: list[dict], rules: Rules, rnd: random.Random) -> None:
         dec = _cp_after(line["date_complet"] + dt.timedelta(days=45), rules.calendrier_cp)
         line["date_decision"] = dec if dec and dec <= END else None
     droits = calcule_droits(lines, rules)
-    for line, d in zip(lines, droits):
+    for line, d in zip(lines, droits, strict=True):
         r = rnd.random()
         line["montant_demande"] = d.droit if d.droit is not None else line.get("montant_vote_dah")
         if line["date_decision"] is None:
@@ -338,9 +338,9 @@ def write_exports(out: Path, rules: Rules, geo: dict) -> list[Path]:
                 w.writerow(head)
                 w.writerows(rows)
         files[when.year] = path
-    pays = []
+    pays: list[tuple] = []
     for line in lines:
-        for n, (when, amount, nature) in enumerate(line.get("paiements", [])):
+        for when, amount, nature in line.get("paiements", []):
             if when <= END:
                 pays.append((when, line["id_dossier"], line["code_action"], amount, nature, f"M{when.year}-{len(pays):05d}"))
     pay_files = []
