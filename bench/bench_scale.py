@@ -15,6 +15,8 @@ For each size N, in one run (every step a separate process, timed from outside):
              then the GROUP BYs of the contract's tables (shared/spec/report-outputs.md) — the floor
   pandas     naive pandas: read_csv of every file, concat, merge with data/ref, groupby / nunique.
              Killed when its memory passes --pandas-limit-gb (reported "tué"): the machine is shared.
+  help       `bilan --help` (≤ 0.5 s)
+Children run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as an installed tool runs.
 Peak RSS is of the whole process tree of each step: /proc polled every 50 ms (sum over the tree), and
 the kernel's own maximum of the waited process (wait4 ru_maxrss), whichever is larger.
 
@@ -41,6 +43,7 @@ REF = ROOT / "data" / "ref"
 BILAN = str(Path(sys.executable).parent / "bilan")
 YEAR = 2021
 PAGE = os.sysconf("SC_PAGE_SIZE")
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 # -- measuring a process tree ---------------------------------------------------------------------
@@ -81,10 +84,10 @@ class Run:
     status: str = "ok"        # ok | tué (memory guard) | échec (exit code)
 
 
-def measure(step: str, cmd: list[str], limit_gb: float | None = None, env: dict | None = None) -> Run:
+def measure(step: str, cmd: list[str], limit_gb: float | None = None) -> Run:
     """Run cmd, polling the tree's RSS; kill the tree when it passes limit_gb."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     peak, killed = 0, False
     done = threading.Event()
@@ -253,6 +256,8 @@ def bench_size(n: int, work: Path, pandas_limit_gb: float, skip_pandas: bool) ->
     site = [BILAN, "build", str(YEAR), "--db", str(db), "--out", str(work / f"site-{n}")]
     runs.append(measure("site", site))
     runs.append(measure("rebuild", site))
+    measure("help", [BILAN, "--help"])                     # once to warm the bytecode cache, then timed
+    runs.append(measure("help", [BILAN, "--help"]))
     me = [sys.executable, str(Path(__file__).resolve())]
     runs.append(measure("duckdb", [*me, "--child", "duckdb", str(exports), str(work / f"duckdb-{n}.duckdb")]))
     if not skip_pandas:
@@ -282,7 +287,7 @@ def report(result: dict) -> str:
     lines = [f"\n## {n:,} missions".replace(",", " "),
              "| étape | temps (s) | pic mémoire (GB) | / DuckDB seul | état |", "|---|---:|---:|---:|---|"]
     for r in result["runs"]:
-        ratio = "" if r["step"] in ("synth", "rebuild") else f"{r['wall_s'] / floor['wall_s']:.2f}×"
+        ratio = "" if r["step"] in ("synth", "rebuild", "help") else f"{r['wall_s'] / floor['wall_s']:.2f}×"
         lines.append(f"| {r['step']} | {r['wall_s']:.1f} | {r['peak_gb']:.2f} | {ratio} | {r['status']} |")
     lines.append(f"| **projet : ingest + tables** | {result['project_tables_s']:.1f} | {result['project_peak_gb']:.2f} "
                  f"| **{result['ratio_tables']:.2f}×** | |")
