@@ -23,8 +23,9 @@ from pipeline.errors import BilanError
 # rich_markup_mode=None: plain help text; Typer's rich help formatter alone costs ~0.2 s of imports
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Bilan de l'ingénierie publique : exports de la plate-forme → entrepôt DuckDB → rapport.")
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# markup=False: file, sheet and folder names are printed literally ("export [copie].csv", a "[/b]" in a path).
+console = Console(soft_wrap=True, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 DbOption = typer.Option(None, "--db", help="Fichier DuckDB de l'entrepôt (défaut : data/warehouse.duckdb).")
 
@@ -87,9 +88,15 @@ def _fmt(n: int) -> str:
 
 def run_ingest(paths: list[Path], db: Path | None) -> int:
     """Load files, print one line per file; 2 when a file was refused whole."""
-    from pipeline.ingest.load import expand_paths, ingest_paths
+    from rich.text import Text
 
-    files = expand_paths(paths)
+    from pipeline.ingest.detect import scan
+    from pipeline.ingest.load import ingest_paths
+
+    found = scan(paths)
+    for skipped, why in found.skipped:     # every file of a folder that is not read, and why
+        err.print(f"ignoré : {skipped} : {why}", highlight=False)
+    files = found.files
     if not files:
         raise BilanError("aucun fichier CSV ou XLSX à charger dans " + ", ".join(map(str, paths)), 2)
     refused = 0
@@ -102,7 +109,9 @@ def run_ingest(paths: list[Path], db: Path | None) -> int:
                 name = c.fichier + (f" [{c.feuille}]" if c.feuille else "")
                 if c.refuse:
                     refused += 1
-                    err.print(f"[red]REFUSÉ[/red] {name} : {c.refuse}", highlight=False)
+                    err.print(Text.assemble(("REFUSÉ", "red"), f" {name} : {c.refuse}"), highlight=False)
+                elif c.ignore:
+                    console.print(f"{name} : {c.ignore}", highlight=False)
                 elif c.deja_charge:
                     console.print(f"{name} : déjà chargé à l'identique, rien n'a changé", highlight=False)
                 else:

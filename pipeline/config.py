@@ -24,8 +24,16 @@ def report_dir(year: int) -> Path:
     return REPORTS_DIR / str(year)
 
 
-# Files the ingest step picks up when given a folder.
-EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+# Files the ingest step picks up when given a folder (read by content; the others are reported as skipped).
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+
+# Caps on one workbook (docs/workbooks.md): a file over one is refused with its reason. Bytes of XML
+# inflated from the zip (parts actually read), cells actually used (rows holding a value × widest used
+# column), used columns, seconds of reading.
+XLSX_MAX_INFLATED = int(os.environ.get("BILAN_XLSX_MAX_INFLATED") or 256 << 20)
+XLSX_MAX_CELLS = int(os.environ.get("BILAN_XLSX_MAX_CELLS") or 20_000_000)
+XLSX_MAX_COLUMNS = 1_024
+XLSX_MAX_SECONDS = float(os.environ.get("BILAN_XLSX_MAX_SECONDS") or 120)
 
 # The département's code: every commune code must start with it.
 DEPARTEMENT = "26"

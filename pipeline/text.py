@@ -152,4 +152,4 @@ _EXCEL_ERROR = re.compile(EXCEL_ERROR_PATTERN)
 
 def is_excel_error(value: object) -> bool:
     """True for a cell text that is an Excel/LibreOffice error value ('#N/A', '#VALEUR!', 'Err:502')."""
-    return isinstance(value, str) and value[:1] in "#E" and bool(_EXCEL_ERROR.match(value))
+    return isinstance(value, str) and value.lstrip()[:1] in ("#", "E", "e") and bool(_EXCEL_ERROR.match(value))

@@ -13,7 +13,7 @@ import polars as pl
 from pipeline.clean.geography import commune_lookup, epci_lookup, resolve_cantons
 from pipeline.clean.values import commune_code, digits, parse_date, resolve_labels, resolve_labels_for_year
 from pipeline.ref import Ref
-from pipeline.text import redact_expr
+from pipeline.text import EXCEL_ERROR_PATTERN, redact_expr
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 _SYNDICAT_WORDS = ("syndicat", " sivu ", " sivom ", " sm ", " si ", " sie ", " sia ")
@@ -80,7 +80,14 @@ def clean_rows(rows: pl.DataFrame, ref: Ref) -> tuple[pl.DataFrame, pl.DataFrame
         .when(is_commune & canton_ok).then(pl.col("canton_lu")).alias("code_canton")
     )
 
+    # An Excel error value (#N/A, #VALEUR!…) is never data: the row is quarantined whatever the field
+    # (docs/workbooks.md). Three missions whose id is #N/A stay three quarantined rows.
+    fields = [c for c in rows.columns if c not in ("ligne", "valeurs")]
+    errors = [_reason(pl.col(c).str.contains(EXCEL_ERROR_PATTERN).fill_null(False),
+                      pl.lit("valeur d'erreur Excel ") + _quote(c) + pl.lit(f" ({c.removesuffix('_brut')})"))
+              for c in fields]
     reasons = [
+        *errors,
         _reason(pl.col("id_mission").is_null(), "identifiant de mission manquant"),
         _reason(pl.col("date_demande").is_null(), "date de la demande manquante"),
         _reason(pl.col("date_demande").is_not_null() & pl.col("date").is_null(),

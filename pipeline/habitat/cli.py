@@ -78,7 +78,7 @@ def droit(action: str = typer.Option(..., "--action", help="Code (S1-NEUF, T10-I
         return
     from rich.console import Console
 
-    out = Console(soft_wrap=True, highlight=False)
+    out = Console(soft_wrap=True, highlight=False, markup=False)
     a = rules.actions[code]
     out.print(f"{code} — {a.libelle} (source : {a.src})")
     words = {"pass": "remplie", "fail": "NON REMPLIE", "unknown": "inconnue (supposée remplie)"}

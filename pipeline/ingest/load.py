@@ -6,48 +6,70 @@ other files still load. A file whose exact bytes were loaded before changes noth
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
 
-from pipeline import config
 from pipeline.clean.missions import clean_rows
+from pipeline.ingest.detect import scan
 from pipeline.ingest.headers import NoHeader, to_table
 from pipeline.ingest.readers import UnreadableFile, file_hash, read_export
 from pipeline.ref import Ref, load_ref
+from pipeline.text import redact
 from pipeline.warehouse.store import LoadCounts, connect, log_refused, seen_hash, store_sheet
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the exports inside any folder given (sorted, so loads are reproducible)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in config.EXPORT_SUFFIXES)
-        else:
-            out.append(p)
-    return out
+    """Files as given, and the exports inside any folder given (sorted, so loads are reproducible).
+    `detect.scan` also says which files of the folders are skipped, and why (the CLI prints them)."""
+    return scan(paths).files
+
+
+def _unexpected(exc: Exception) -> str:
+    """One French line for an exception nobody foresaw on this file (BILAN_DEBUG=1 lets it through)."""
+    if os.environ.get("BILAN_DEBUG"):
+        raise exc
+    if isinstance(exc, MemoryError):
+        return "lecture impossible : mémoire insuffisante pour ce fichier"
+    if isinstance(exc, RecursionError):
+        return "lecture impossible : structure trop profonde"
+    return f"lecture impossible : erreur inattendue ({type(exc).__name__})"
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ref: Ref) -> list[LoadCounts]:
-    """Load one file; one LoadCounts per sheet (or a single refused/already-loaded entry)."""
+    """Load one file; one LoadCounts per sheet (or a single refused/already-loaded entry). Whatever the
+    file holds, this returns: a refusal names the file and says why in one French line."""
     path = Path(path)
     if not path.is_file():
         return [LoadCounts(path.name, None, refuse="fichier introuvable")]
-    sha = file_hash(path)
+    try:
+        sha = file_hash(path)
+    except OSError as exc:
+        return [LoadCounts(path.name, None, refuse=f"fichier illisible ({exc.strerror})")]
     if (seen := seen_hash(con, sha)) is not None:
         when, refusal = seen
         if refusal:
             return [LoadCounts(path.name, None, refuse=f"{refusal} (déjà refusé le {when})")]
         return [LoadCounts(path.name, None, deja_charge=True)]
     try:
-        sheets = read_export(path, sha)
+        return _ingest_sheets(con, path, sha, ref)
     except UnreadableFile as exc:
-        return [log_refused(con, path.name, str(path), None, sha, None, str(exc))]
+        reason = str(exc)
+    except Exception as exc:
+        reason = _unexpected(exc)
+    return [log_refused(con, path.name, str(path), None, sha, None, redact(reason) or reason)]
+
+
+def _ingest_sheets(con: duckdb.DuckDBPyConnection, path: Path, sha: str, ref: Ref) -> list[LoadCounts]:
+    sheets = read_export(path, sha)
     results: list[LoadCounts] = []
     tables, not_tables = [], []
     for sheet in sheets:
+        if sheet.ignoree:       # a hidden or chart sheet: not loaded, and said
+            results.append(LoadCounts(sheet.fichier, sheet.feuille, ignore=sheet.ignoree))
+            continue
         try:
             tables.append((sheet, to_table(sheet, ref)))
         except NoHeader as exc:
@@ -56,12 +78,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ref: Ref) -> list[Lo
             else:
                 not_tables.append((sheet, exc))
     # A workbook's notes or empty sheets are not an error as long as another sheet is a table.
-    if not tables and not results:
+    if not tables and not any(r.refuse for r in results) and not_tables:
         first, why = not_tables[0]
         feuille = first.feuille if len(sheets) > 1 else None
         results.append(log_refused(con, path.name, str(path), feuille, sha, first.format, str(why)))
-    for sheet, table in tables:
-        missions, quarantine = clean_rows(table.frame, ref)
+    cleaned = [(sheet, table, *clean_rows(table.frame, ref)) for sheet, table in tables]
+    for sheet, table, missions, quarantine in cleaned:
         results.append(store_sheet(con, fichier=sheet.fichier, chemin=sheet.chemin, feuille=sheet.feuille,
                                    sha256=sha, fmt=sheet.format, rows=table.frame, missions=missions,
                                    quarantine=quarantine))

@@ -10,13 +10,14 @@ a person sees: the physical line where a CSV record starts, the Excel row number
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+
+from pipeline.ingest import detect
 
 csv.field_size_limit(10_000_000)
 
@@ -38,6 +39,7 @@ class RawSheet:
     format: str
     feuille: str | None
     frame: pl.DataFrame = field(default_factory=pl.DataFrame)
+    ignoree: str | None = None      # a workbook sheet not loaded, and why (hidden sheet, chart sheet)
 
     def head_rows(self, n: int) -> list[tuple[int, list[str | None]]]:
         """The first n rows as (line, cells): what header detection looks at."""
@@ -71,10 +73,13 @@ def read_export(path: Path, sha256: str | None = None) -> list[RawSheet]:
             head = f.read(8)
     except OSError as exc:
         raise UnreadableFile(f"fichier illisible ({exc.strerror})") from exc
-    if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, sha)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableFile("format Excel 97 (.xls) non pris en charge : l'enregistrer en .xlsx ou .csv")
+    kind = detect.sniff(head)           # by content, never by name: an XLSX named .csv is a workbook
+    if kind == detect.ZIP:
+        from pipeline.ingest.workbook import read_workbook
+
+        return read_workbook(path, sha)
+    if kind == detect.OLE2:
+        raise UnreadableFile(detect.OLE2_MESSAGE)
     return [_read_csv(path, sha)]
 
 
@@ -207,42 +212,3 @@ def _polars_records(body: bytes, sep: str, first_line: int) -> pl.DataFrame:
         *[pl.col(c).str.strip_chars().replace("", None) for c in cells],
     )
     return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cells)).select("ligne", *cells)
-
-
-# --- XLSX ------------------------------------------------------------------------------------------
-
-def cell_text(value: object) -> str | None:
-    """One XLSX cell as text: date cells as ISO dates, 26362.0 as '26362'."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
-
-
-def _read_xlsx(path: Path, sha: str) -> list[RawSheet]:
-    import openpyxl  # imported here: CSV-only runs never pay for it
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken zip
-        raise UnreadableFile(f"classeur XLSX illisible ({type(exc).__name__})") from exc
-    sheets = []
-    try:
-        for ws in wb.worksheets:
-            rows = []
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = [cell_text(v) for v in values]
-                if any(cells):
-                    rows.append((number, cells))
-            sheets.append(RawSheet(path.name, str(path), sha, "xlsx", ws.title, _frame(rows)))
-    finally:
-        wb.close()
-    return sheets

@@ -36,6 +36,7 @@ class LoadCounts:
     conflits: int = 0
     refuse: str | None = None
     deja_charge: bool = False
+    ignore: str | None = None        # a workbook sheet not loaded by rule (hidden sheet…), and why
 
 
 def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
