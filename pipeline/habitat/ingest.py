@@ -258,7 +258,7 @@ def read_file(path: Path, rules: Rules, geo: dict[int, dict], date_extraction: d
     path = Path(path)
     try:
         sha = file_hash(path)
-        sheets = read_export(path, sha)
+        sheets = [s for s in read_export(path, sha) if not s.ignoree]   # hidden sheets are not loaded
     except (UnreadableFile, OSError) as exc:
         return [SheetResult(path.name, None, "", refuse=str(exc))]
     results = [read_sheet(s, rules, date_extraction, geo) for s in sheets]
