@@ -2,21 +2,47 @@
 
 Everything the pipeline reads or writes by default is named here, so that a reader (or a test) can
 point the whole pipeline elsewhere by changing one value or one environment variable.
+
+Two kinds of paths:
+- what ships with the package (reference data, HTML and Typst templates): read-only, found by
+  `package_data()` in the source checkout or, once installed, inside the package (the wheel copies
+  data/ref, reports/templates and reports/typst to pipeline/_data/, see pyproject.toml);
+- what belongs to the user (the warehouse, exports, the demo, built reports): relative to the working
+  directory, so `bilan demo` in an empty folder writes data/demo/ and reports/2021/ there.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-REF_DIR = Path(os.environ.get("BILAN_REF_DIR") or ROOT / "data" / "ref")
-RAW_DIR = ROOT / "data" / "raw"
-DEMO_DIR = ROOT / "data" / "demo"          # synthetic exports written by `bilan demo` (not committed)
-WAREHOUSE = Path(os.environ.get("BILAN_DB") or ROOT / "data" / "warehouse.duckdb")
-REPORTS_DIR = ROOT / "reports"              # templates live here; built years go to reports/YEAR/
-TEMPLATES_DIR = REPORTS_DIR / "templates"
-EDITORIAL_DIR = ROOT / "data" / "editorial"  # the team's texts, one folder per year (pipeline/editorial)
+ROOT = Path(__file__).resolve().parent.parent     # the source checkout, when running from one
+
+# package data: name → folder of the source checkout (the wheel ships it as pipeline/_data/<name>)
+PACKAGE_DATA = {"ref": "data/ref", "templates": "reports/templates", "typst": "reports/typst"}
+
+
+def package_data(name: str) -> Path:
+    """Folder of shipped data `name` ('ref', 'templates', 'typst'): the checkout's when running from a
+    source checkout (edits show at once), else the copy installed with the package."""
+    checkout = ROOT / PACKAGE_DATA[name]
+    if (ROOT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("pipeline") / "_data" / name))
+
+
+REF_DIR = Path(os.environ.get("BILAN_REF_DIR") or package_data("ref"))
+TEMPLATES_DIR = package_data("templates")   # Jinja2 site templates and style.css
+TYPST_DIR = package_data("typst")           # the PDF's Typst template
+
+# The user's data, relative to the working directory.
+DATA_DIR = Path("data")
+RAW_DIR = DATA_DIR / "raw"
+DEMO_DIR = DATA_DIR / "demo"                # synthetic exports written by `bilan demo` (not committed)
+WAREHOUSE = Path(os.environ.get("BILAN_DB") or DATA_DIR / "warehouse.duckdb")
+REPORTS_DIR = Path("reports")               # built years go to reports/YEAR/
+EDITORIAL_DIR = DATA_DIR / "editorial"      # the team's texts, one folder per year (pipeline/editorial)
 
 
 def report_dir(year: int) -> Path:

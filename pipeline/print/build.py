@@ -26,7 +26,7 @@ from pipeline.print.images import SvgExporter
 from pipeline.site.figures import canton_figures, departement_figures
 
 log = logging.getLogger(__name__)
-TYPST_DIR = config.REPORTS_DIR / "typst"
+TYPST_DIR = config.TYPST_DIR
 # Département figures the PDF takes from Plotly (donuts, stacked bars, maps); simple bar charts are
 # drawn by the Typst template itself. Sizes in CSS px ≈ the printed size (0.75 pt/px), so the
 # figures' 12–13 px fonts print at ~9 pt.
