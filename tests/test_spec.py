@@ -28,9 +28,12 @@ def test_spec_lists_the_contract_tables_and_columns():
     assert tables == {name: cols for name, cols in CONTRACT_COLUMNS.items() if name != "summary"}
 
 
+OUTSIDE = re.compile("shared" + r"/(spec|seeds|ref)|/work/")   # split so that this file does not match
+
+
 def test_no_path_outside_the_repository():
     offenders = [f"{p.relative_to(ROOT)}:{n}" for folder in ("pipeline", "tests")
                  for p in sorted((ROOT / folder).rglob("*")) if p.is_file() and p.suffix in (".py", ".yaml", ".md", ".csv")
                  for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
-                 if re.search(r"shared/(spec|seeds|ref)|/work/", line) and p.name != "test_spec.py"]
+                 if OUTSIDE.search(line)]
     assert offenders == []
