@@ -42,8 +42,8 @@ UNCHANGED = ("rien n'a changé depuis la dernière construction (entrepôt, réf
 
 
 def _input_dirs(editorial: Path | None = None) -> list[Path]:
-    dirs = [PACKAGE_DIR, Path(config.REF_DIR), Path(config.TEMPLATES_DIR), config.REPORTS_DIR / "typst",
-            config.ROOT / "data" / "editorial"]
+    dirs = [PACKAGE_DIR, Path(config.REF_DIR), Path(config.TEMPLATES_DIR), Path(config.TYPST_DIR),
+            Path(config.EDITORIAL_DIR)]
     if editorial is not None:
         dirs.append(Path(editorial))
     return [d.resolve() for d in dirs if d.is_dir()]

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline import config
 from pipeline.habitat.model import Page, date_fr, to_dict
 
-TEMPLATE = config.REPORTS_DIR / "typst" / "habitat.typ"
+TEMPLATE = config.TYPST_DIR / "habitat.typ"
 
 
 def render_pdf(pages: list[Page], target: Path, year: int, as_of) -> Path:

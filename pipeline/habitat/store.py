@@ -18,7 +18,7 @@ import polars as pl
 from pipeline import config
 from pipeline.habitat import clean
 
-DEFAULT_DB = config.ROOT / "data" / "habitat.duckdb"
+DEFAULT_DB = config.DATA_DIR / "habitat.duckdb"   # the user's data: relative to the working directory
 TEXT_FIELDS = ("id_dossier", "code_action", "volet", "statut", "dispositif", "code_insee", "siren_epci", "canton",
                "id_operation", "beneficiaire_type", "beneficiaire", "siren_beneficiaire", "financement", "nature",
                "gestion", "loyer", "categorie", "dpe_avant", "dpe_apres", "label_mda", "type_etude", "ref_anah",
