@@ -81,6 +81,7 @@ class Run:
     step: str
     wall_s: float
     peak_gb: float
+    cpu_s: float = 0.0        # user + sys of the tree: on a shared machine, wall time includes waiting
     status: str = "ok"        # ok | tué (memory guard) | échec (exit code)
 
 
@@ -121,7 +122,7 @@ def measure(step: str, cmd: list[str], limit_gb: float | None = None) -> Run:
     state = "tué" if killed else ("ok" if proc.returncode == 0 else f"échec ({proc.returncode})")
     if state.startswith("échec"):
         sys.stderr.write(f"{step}: {b''.join(err_chunks).decode(errors='replace')[-2000:]}\n")
-    return Run(step, wall, peak / 1e9, state)
+    return Run(step, wall, peak / 1e9, usage.ru_utime + usage.ru_stime, state)
 
 
 # -- DuckDB alone and naive pandas (run as child processes of this script) ------------------------
@@ -276,6 +277,8 @@ def bench_size(n: int, work: Path, pandas_limit_gb: float, skip_pandas: bool) ->
         "project_peak_gb": project_peak,
         "ratio_tables": project_tables / floor,
         "ratio_site": project_site / floor,
+        "ratio_tables_cpu": (by["ingest"].cpu_s + by["tables"].cpu_s) / by["duckdb"].cpu_s,
+        "ratio_site_cpu": (by["ingest"].cpu_s + by["site"].cpu_s) / by["duckdb"].cpu_s,
         "ratio_pandas_vs_project": (by["pandas"].wall_s / project_tables) if "pandas" in by else None,
         "pandas_status": by["pandas"].status if "pandas" in by else "non mesuré",
     }
@@ -285,14 +288,18 @@ def report(result: dict) -> str:
     n = result["missions"]
     floor = next(r for r in result["runs"] if r["step"] == "duckdb")
     lines = [f"\n## {n:,} missions".replace(",", " "),
-             "| étape | temps (s) | pic mémoire (GB) | / DuckDB seul | état |", "|---|---:|---:|---:|---|"]
+             "| étape | temps (s) | CPU (s) | pic mémoire (GB) | / DuckDB seul | état |",
+             "|---|---:|---:|---:|---:|---|"]
     for r in result["runs"]:
         ratio = "" if r["step"] in ("synth", "rebuild", "help") else f"{r['wall_s'] / floor['wall_s']:.2f}×"
-        lines.append(f"| {r['step']} | {r['wall_s']:.1f} | {r['peak_gb']:.2f} | {ratio} | {r['status']} |")
-    lines.append(f"| **projet : ingest + tables** | {result['project_tables_s']:.1f} | {result['project_peak_gb']:.2f} "
-                 f"| **{result['ratio_tables']:.2f}×** | |")
-    lines.append(f"| **projet : ingest + site** | {result['project_site_s']:.1f} | {result['project_peak_gb']:.2f} "
-                 f"| **{result['ratio_site']:.2f}×** | |")
+        lines.append(f"| {r['step']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['peak_gb']:.2f} | {ratio} "
+                     f"| {r['status']} |")
+    lines.append(f"| **projet : ingest + tables** | {result['project_tables_s']:.1f} | | "
+                 f"{result['project_peak_gb']:.2f} | **{result['ratio_tables']:.2f}×** | |")
+    lines.append(f"| **projet : ingest + site** | {result['project_site_s']:.1f} | | "
+                 f"{result['project_peak_gb']:.2f} | **{result['ratio_site']:.2f}×** | |")
+    lines.append(f"en temps CPU : ingest + tables {result['ratio_tables_cpu']:.2f}× DuckDB seul, "
+                 f"ingest + site {result['ratio_site_cpu']:.2f}×")
     if result["ratio_pandas_vs_project"] is not None:
         lines.append(f"pandas / projet (ingest + tables) : {result['ratio_pandas_vs_project']:.2f}× "
                      f"({result['pandas_status']}; a killed run is a lower bound)")
