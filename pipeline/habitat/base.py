@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
-from pipeline.habitat.droits import calcule_droits
+from pipeline.habitat.droits import Droit, calcule_droits
 from pipeline.habitat.rules import Rules
 
 START = dt.date(2023, 1, 1)
@@ -45,7 +45,10 @@ def build_base(lines: list[dict], payments: list[dict], rules: Rules, year: int,
                communes: dict[str, dict]) -> pl.DataFrame:
     """Every accepted line deposited by the as-of date, with droit, engagement, payments and place."""
     as_of = as_of_date(year, extraction)
-    droits = calcule_droits(lines, rules)
+    current = [i for i, x in enumerate(lines) if (x.get("dispositif") or "2023-2028") != "2015-2022"]
+    computed = dict(zip(current, calcule_droits([lines[i] for i in current], rules), strict=True))
+    legacy = Droit(None, None, None, "non_calcule", "règlement 2015-2022 : hors du calcul des droits (D-29)")
+    droits = [computed.get(i, legacy) for i in range(len(lines))]
     paid: dict[tuple, float] = {}
     pay_dates: dict[tuple, list] = {}
     lines_of: dict[str, list[str | None]] = {}

@@ -47,6 +47,7 @@ class Block:
     classes: list[list[str]] = field(default_factory=list)
     svg: str = ""
     alt: str = ""
+    small: bool = False
     paragraphs: list[str] = field(default_factory=list)
     note: str = ""
 
@@ -177,7 +178,7 @@ def territorialise(d, geo) -> Page:
              fmt_pct(r["pct_temps_ecoule"]), f"{r['ecart_pts']:+d}".replace("-", "\u2212") + "\u202fpts",
              eur(r["verse_cumul"]), eur(r["projection_lineaire"]), fmt_pct(r["pct_cofinancement"])]
             for r in env.iter_rows(named=True)]
-    items = [(r["epci"].replace("Communauté de communes", "CC")[:30], r["pct_engage"] or 0, r["pct_temps_ecoule"] or 0,
+    items = [(r["epci"], r["pct_engage"] or 0, r["pct_temps_ecoule"] or 0,
               f"{fmt_pct(r['pct_engage'])} engagés") for r in env.iter_rows(named=True)]
     ea = d.tables["hab_epci_actions"]
     fiches = sorted({r["fiche"] for r in ea.iter_rows(named=True)})
@@ -332,7 +333,7 @@ def previsions(d) -> Page:
         smalls.append(Block("svg", r["epci"], svg=svg.lines_chart(
             [("", p, svg.BLUE, False), ("", [(m, tot), (72, r["projection_lineaire"] or tot)], svg.BLUE, True)],
             r["epci"], [(0, "2023"), (36, "2026"), (72, "2029")], (r["enveloppe_6ans"], "enveloppe"),
-            width=300, height=170), alt=f"{r['epci']} : engagé cumulé et projection."))
+            width=300, height=170), alt=f"{r['epci']} : engagé cumulé et projection.", small=True))
     sf = d.socle_fin
     lead = [f"Au {date_fr(d.as_of)}, {m} mois sur 72 sont écoulés.",
             f"Aides socles {d.year} : {eur(sf['engage_a_date'])} engagés à date ; projection de fin d'année "

@@ -37,6 +37,16 @@ def render_pdf(pages: list[Page], target: Path, year: int, as_of) -> Path:
                     m = re.search(r'viewBox="0 0 (\d+)', block["svg"])
                     block["file"], block["width"] = name, int(m.group(1)) if m else 640
                 block["svg"] = ""
+        for page in data:                  # consecutive small figures print three to a row
+            merged: list[dict] = []
+            for block in page["blocks"]:
+                if block.get("small") and merged and merged[-1]["kind"] == "grid":
+                    merged[-1]["items"].append(block)
+                elif block.get("small"):
+                    merged.append({"kind": "grid", "title": "", "items": [block], "note": ""})
+                else:
+                    merged.append(block)
+            page["blocks"] = merged
         doc = {"title": f"Aides à l'habitat : bilan {year}", "subtitle": f"Situation au {date_fr(as_of)}",
                "footer": f"Département de la Drôme — aides à l'habitat 2023-2028, bilan {year}", "pages": data}
         (work / "data.json").write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")

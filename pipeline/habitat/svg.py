@@ -37,16 +37,16 @@ def keur(x: float | None) -> str:
 
 def gauges(items: list[tuple[str, float, float, str]], title: str, width: int = 640) -> str:
     """One horizontal gauge per item (label, value, budget, note): bar = value, line = budget."""
-    label_w, row_h = 210, 44
+    label_w, row_h = 290, 40
     h = 20 + row_h * len(items)
     scale_max = max([max(v, b) for _, v, b, _ in items] + [1]) * 1.08
-    plot_w = width - label_w - 90
+    plot_w = width - label_w - 110
     body = []
     for i, (label, value, budget, note) in enumerate(items):
         y = 14 + i * row_h
         over = budget and value > budget
         bw = plot_w * value / scale_max
-        body.append(_t(label_w - 8, y + 16, label, 12, "end"))
+        body.append(_t(label_w - 8, y + 16, label if len(label) <= 44 else label[:43] + "…", 12, "end"))
         body.append(f'<rect x="{label_w}" y="{y + 4}" width="{plot_w * budget / scale_max:.1f}" height="18" fill="#E8EDF2"/>')
         body.append(f'<rect x="{label_w}" y="{y + 4}" width="{bw:.1f}" height="18" fill="{RED if over else BLUE}"/>')
         bx = label_w + plot_w * budget / scale_max
@@ -56,7 +56,7 @@ def gauges(items: list[tuple[str, float, float, str]], title: str, width: int = 
 
 
 def grouped_bars(categories: list[str], series: list[tuple[str, list[float], str]], title: str,
-                 line: list[float] | None = None, line_label: str = "", width: int = 640, height: int = 300) -> str:
+                 line: list[float] | None = None, line_label: str = "", width: int = 720, height: int = 300) -> str:
     """Bars per category and series; `line` = a budget per category drawn as a dash."""
     left, bottom, top = 56, 46, 20
     plot_w, plot_h = width - left - 10, height - bottom - top
@@ -83,7 +83,7 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float], str
     for name, _, colour in series:
         body.append(f'<rect x="{x}" y="{height - 16}" width="12" height="12" fill="{colour}"/>')
         body.append(_t(x + 16, height - 6, name, 11))
-        x += 18 + 7 * len(name) + 14
+        x += 30 + 6.2 * len(name)
     if line:
         body.append(f'<line x1="{x}" x2="{x + 18}" y1="{height - 10}" y2="{height - 10}" stroke="{INK}" stroke-width="2" stroke-dasharray="5 3"/>')
         body.append(_t(x + 22, height - 6, line_label, 11))
@@ -128,7 +128,7 @@ def lines_chart(series: list[tuple[str, list[tuple[float, float]], str, bool]], 
             dash = ' stroke-dasharray="6 4"' if dashed else ""
             body.append(f'<line x1="{lx}" x2="{lx + 18}" y1="{height - 10}" y2="{height - 10}" stroke="{colour}" stroke-width="2.2"{dash}/>')
             body.append(_t(lx + 22, height - 6, name, 11))
-            lx += 30 + 6.5 * len(name)
+            lx += 40 + 6.6 * len(name)
     return _svg(width, height, body, title)
 
 

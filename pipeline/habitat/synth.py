@@ -182,6 +182,14 @@ def generate(rules: Rules, geo: dict) -> list[dict]:
         for depot in _dates_in(year, round(12 * part), rnd):           # DAH
             line = g.line(rnd.choice(["DAH-REHA", "DAH-PLUS"]), depot, rnd.randint(8, 40), g.pick_commune(1.2))
             line["montant_vote_dah"] = round(rnd.lognormvariate(math.log(140000), .3), -2)
+    main_stream, g.rnd = g.rnd, random.Random(SEED + 29)      # own stream: the other lines stay as they were
+    for i in range(14):                  # D-29: 2015-2022 dossiers still being paid
+        code = ("S1-NEUF", "S6-TM", "S4-LHI")[i % 3]
+        depot = dt.date(2022, 1, 10) + dt.timedelta(days=20 * i)
+        line = g.line(code, depot, 1 if code != "S1-NEUF" else 6, g.pick_commune(1.0))
+        line.update(dispositif="2015-2022", id_dossier=f"HAB-2015-2022-{i + 1:03d}",
+                    date_decision_legacy=dt.date(2022, 11, 7))
+    g.rnd = main_stream
     _life(g.lines, rules, rnd)
     return g.lines
 
@@ -192,7 +200,8 @@ def _life(lines: list[dict], rules: Rules, rnd: random.Random) -> None:
 
     for line in lines:
         line["date_complet"] = line["date_depot"] + dt.timedelta(days=rnd.randint(0, 60))
-        dec = _cp_after(line["date_complet"] + dt.timedelta(days=45), rules.calendrier_cp)
+        dec = line.pop("date_decision_legacy", None) or \
+            _cp_after(line["date_complet"] + dt.timedelta(days=45), rules.calendrier_cp)
         line["date_decision"] = dec if dec and dec <= END else None
     droits = calcule_droits(lines, rules)
     for line, d in zip(lines, droits, strict=True):
@@ -377,7 +386,8 @@ def _expected(d: Path, lines: list[dict], pays: list) -> None:
     engaged: dict[str, float] = {}
     epci: dict[str, float] = {}
     for x in lines:
-        if x.get("date_decision") and x["statut"] != "annule" and x.get("montant_vote"):
+        if x.get("date_decision") and x["statut"] != "annule" and x.get("montant_vote") and \
+                x["dispositif"] == "2023-2028":
             k = f"{x['date_decision'].year}|{x['code_action'].split('-')[0][0] if not x['code_action'].startswith('DAH') else 'D'}"
             engaged[k] = engaged.get(k, 0) + x["montant_vote"]
             if x["code_action"].startswith("T"):
