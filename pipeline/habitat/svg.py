@@ -83,7 +83,7 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float], str
     for name, _, colour in series:
         body.append(f'<rect x="{x}" y="{height - 16}" width="12" height="12" fill="{colour}"/>')
         body.append(_t(x + 16, height - 6, name, 11))
-        x += 30 + 6.2 * len(name)
+        x += int(30 + 6.2 * len(name))
     if line:
         body.append(f'<line x1="{x}" x2="{x + 18}" y1="{height - 10}" y2="{height - 10}" stroke="{INK}" stroke-width="2" stroke-dasharray="5 3"/>')
         body.append(_t(x + 22, height - 6, line_label, 11))
