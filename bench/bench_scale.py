@@ -15,6 +15,7 @@ For each size N, in one run (every step a separate process, timed from outside):
              then the GROUP BYs of the contract's tables (shared/spec/report-outputs.md) — the floor
   pandas     naive pandas: read_csv of every file, concat, merge with data/ref, groupby / nunique.
              Killed when its memory passes --pandas-limit-gb (reported "tué"): the machine is shared.
+             Every other step is killed past --limit-gb (default 8) for the same reason.
   help       `bilan --help` (≤ 0.5 s)
 Children run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as an installed tool runs.
 Peak RSS is of the whole process tree of each step: /proc polled every 50 ms (sum over the tree), and
@@ -238,7 +239,7 @@ def pandas_naive(exports: Path) -> None:
 
 # -- one size ---------------------------------------------------------------------------------------
 
-def bench_size(n: int, work: Path, pandas_limit_gb: float, skip_pandas: bool) -> dict:
+def bench_size(n: int, work: Path, pandas_limit_gb: float, skip_pandas: bool, limit_gb: float) -> dict:
     exports = work / f"exports-{n}"
     stamp = exports / ".complete"
     runs: list[Run] = []
@@ -251,16 +252,17 @@ def bench_size(n: int, work: Path, pandas_limit_gb: float, skip_pandas: bool) ->
         stale.unlink(missing_ok=True)
     for d in (work / f"tables-{n}", work / f"site-{n}"):
         shutil.rmtree(d, ignore_errors=True)
-    runs.append(measure("ingest", [BILAN, "ingest", str(exports), "--db", str(db)]))
+    runs.append(measure("ingest", [BILAN, "ingest", str(exports), "--db", str(db)], limit_gb))
     runs.append(measure("tables", [BILAN, "build", str(YEAR), "--db", str(db), "--out", str(work / f"tables-{n}"),
-                                   "--tables-only"]))
+                                   "--tables-only"], limit_gb))
     site = [BILAN, "build", str(YEAR), "--db", str(db), "--out", str(work / f"site-{n}")]
-    runs.append(measure("site", site))
-    runs.append(measure("rebuild", site))
+    runs.append(measure("site", site, limit_gb))
+    runs.append(measure("rebuild", site, limit_gb))
     measure("help", [BILAN, "--help"])                     # once to warm the bytecode cache, then timed
     runs.append(measure("help", [BILAN, "--help"]))
     me = [sys.executable, str(Path(__file__).resolve())]
-    runs.append(measure("duckdb", [*me, "--child", "duckdb", str(exports), str(work / f"duckdb-{n}.duckdb")]))
+    runs.append(measure("duckdb", [*me, "--child", "duckdb", str(exports), str(work / f"duckdb-{n}.duckdb")],
+                        limit_gb))
     if not skip_pandas:
         runs.append(measure("pandas", [*me, "--child", "pandas", str(exports)], limit_gb=pandas_limit_gb))
     (work / f"duckdb-{n}.duckdb").unlink(missing_ok=True)
@@ -311,6 +313,7 @@ def main() -> None:
     ap.add_argument("--missions", type=int, action="append", help="size (repeatable); default 1 000 000")
     ap.add_argument("--work", type=Path, default=Path("/tmp/bench-scale"), help="work folder (exports are kept)")
     ap.add_argument("--pandas-limit-gb", type=float, default=6.0, help="kill pandas past this RSS")
+    ap.add_argument("--limit-gb", type=float, default=8.0, help="kill any other step past this RSS (shared machine)")
     ap.add_argument("--skip-pandas", action="store_true")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -324,7 +327,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     results = []
     for n in args.missions or [1_000_000]:
-        result = bench_size(n, args.work, args.pandas_limit_gb, args.skip_pandas)
+        result = bench_size(n, args.work, args.pandas_limit_gb, args.skip_pandas, args.limit_gb)
         results.append(result)
         print(report(result), flush=True)
     (args.work / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
