@@ -60,6 +60,7 @@ def test_what_the_demo_shows(demo):
     assert over == ["CA Valence Romans Agglo"]
     assert env.filter(pl.col("ecart_pts") <= -30).height == 2                  # Diois, Royans-Vercors behind
     assert t["hab_socle_axes"].filter((pl.col("axe") == 3) & pl.col("alerte").is_not_null()).height >= 1
+    assert "ordre_arrivee" in set(t["hab_anomalies"]["controle"])            # the dossier passed over
     statuts = set(t["hab_droits"]["statut"])
     assert {"conforme", "sur_attribution", "sous_attribution", "ineligible_engage", "non_calcule"} <= statuts
     # the T7 line placed in the Diois, whose convention has not opened F7, is ineligible

@@ -50,6 +50,26 @@ def caducite(b: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
+def fifo(b: pl.DataFrame) -> list[dict]:
+    """L289, V.1 L3286-L3291: dossiers are financed in order of arrival. A complete dossier still not
+    engaged while a later-complete one of the same envelope (socle: same axe; territorialised: same EPCI)
+    was engaged is flagged, with the number of such later dossiers."""
+    out = []
+    cur = b.filter((pl.col("dispositif") != "2015-2022") & pl.col("date_complet").is_not_null()
+                   & (pl.col("volet") != "dah"))
+    waiting = cur.filter(pl.col("annee_engagement").is_null() & ~pl.col("statut").is_in(["refuse", "annule", "caduc"]))
+    engaged = cur.filter(pl.col("annee_engagement").is_not_null())
+    for r in waiting.iter_rows(named=True):
+        same = engaged.filter((pl.col("axe") == r["axe"]) if r["volet"] == "socle"
+                              else (pl.col("siren_epci") == r["siren_epci"]) & (pl.col("volet") == "territorialise"))
+        later = same.filter(pl.col("date_complet") > r["date_complet"]).height
+        if later:
+            out.append({"id_dossier": r["id_dossier"], "code_action": r["code_action"],
+                        "detail": f"complet le {r['date_complet']:%d/%m/%Y}, non engagé ; {later} dossier(s) "
+                                  "complet(s) après lui déjà engagé(s) dans la même enveloppe"})
+    return out
+
+
 def anomalies(b: pl.DataFrame, rules: Rules, axes: pl.DataFrame, envelopes: pl.DataFrame,
               cad: pl.DataFrame) -> pl.DataFrame:
     out: list[dict] = []
@@ -98,6 +118,8 @@ def anomalies(b: pl.DataFrame, rules: Rules, axes: pl.DataFrame, envelopes: pl.D
         if t18 > t17:
             add({"id_dossier": v["id_dossier"][0], "code_action": "T18-ESPACE"}, "d12_logements_operation",
                 "a_verifier", f"opération {op} : F18 sur {int(t18)} logements pour {int(t17)} logements F17")
+    for r in fifo(b):
+        add(r, "ordre_arrivee", "a_verifier", r["detail"])
     for r in axes.filter(pl.col("alerte").is_not_null()).iter_rows(named=True):
         add({}, f"axe_{r['axe']}_depasse", r["alerte"],
             f"{r['annee']} : axe {r['axe']} engagé {fmt_eur(r['engage_net'])} pour {fmt_eur(r['sous_enveloppe'])}"

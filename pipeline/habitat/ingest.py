@@ -17,15 +17,15 @@ from pathlib import Path
 
 from pipeline.habitat import clean
 from pipeline.habitat.rules import Rules
-from pipeline.text import key, redact
+from pipeline.text import is_contact_header, key, redact
 
 DOSSIER_REQUIRED = ("id_dossier", "code_action", "date_depot")
 PAYMENT_REQUIRED = ("id_dossier", "date_paiement", "montant")
 LABELS = {"id_dossier": "N° dossier", "code_action": "Aide", "date_depot": "Date de dépôt",
           "date_paiement": "Date mandat", "montant": "Montant"}
-# Headers of natural persons' data: dropped when read, never stored (spec §2, §7).
-PERSONAL_WORDS = ("nom", "prenom", "adresse", "telephone", "tel", "portable", "courriel", "mail", "revenu",
-                  "fiscal", "composition", "naissance", "contact")
+# Headers of natural persons' data: dropped when read, never stored (spec §2, §7). The shared contact
+# vocabulary (pipeline/text.py) plus what a housing dossier adds: the household's address, income, make-up.
+HOUSEHOLD_WORDS = ("adresse", "revenu", "revenus", "fiscal", "composition", "naissance", "rfr")
 NATURAL_PERSONS = ("proprietaire_occupant", "proprietaire_bailleur", "accedant")
 _HEADER_SCAN = 30
 _EXTRACTION = re.compile(r"(?:export|extraction|etat|situation)\D{0,30}?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.I)
@@ -58,8 +58,7 @@ class SheetResult:
 
 
 def _is_personal(k: str) -> bool:
-    words = k.split()
-    return any(w in words for w in PERSONAL_WORDS) and not k.startswith(("nombre", "nb"))
+    return is_contact_header(k) or any(w in k.split() for w in HOUSEHOLD_WORDS)
 
 
 def map_header(cells: list[str | None], rules: Rules) -> dict[int, str]:

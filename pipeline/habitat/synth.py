@@ -239,6 +239,13 @@ def _life(lines: list[dict], rules: Rules, rnd: random.Random) -> None:
         when = line["date_decision"] + dt.timedelta(days=rnd.randint(lo, hi))
         pays.append((when, round(vote - sum(p[1] for p in pays), 2), "solde" if pays else "unique"))
         line["paiements"] = pays
+    # one complete dossier passed over (first come, first served, L289): left waiting while later ones were voted
+    for line in lines:
+        if line["code_action"] == "S5-ENERGIE" and line.get("date_decision") and line["date_complet"].year == 2026 \
+                and line.get("montant_vote"):
+            line.update(date_decision=None, montant_vote=None, statut="en_instruction", paiements=[])
+            line.pop("prorogations", None)
+            break
     # one territorialised action outside its EPCI's convention (Diois has not opened F7)
     for line in lines:
         if line["code_action"] == "T9-PLUS-AA" and line.get("siren_epci") == "242600534" and line.get("montant_vote"):
