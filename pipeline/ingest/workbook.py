@@ -100,9 +100,11 @@ def _no_dtd(*_args: object) -> NoReturn:
                           "qu'un classeur Excel ne contient jamais")
 
 
-def _parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget, start, end=None, text=None) -> None:
-    """Feed one zip member to expat chunk by chunk. Handlers get local names (namespaces dropped)."""
-    parser = expat.ParserCreate(namespace_separator="}")
+def _parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget, start, end=None, text=None,
+           namespaces: bool = True) -> None:
+    """Feed one zip member to expat chunk by chunk. With `namespaces`, handlers get "uri}local" names;
+    without (the sheets: faster), names as written ("c" or "x:c")."""
+    parser = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
     parser.buffer_text = True
     parser.buffer_size = _CHUNK
     parser.StartDoctypeDeclHandler = _no_dtd
@@ -301,8 +303,30 @@ def _date_styles(pkg: _Package, info: zipfile.ZipInfo | None) -> set[int]:
 
 # --- one sheet ------------------------------------------------------------------------------------------
 
+_COLUMNS: dict[str, int] = {}
+_TAGS: dict[str, str] = {}
+
+
+def _tag(name: str) -> str:
+    """Local name of an element as written ("x:c" → "c"), remembered for the few names a sheet uses."""
+    local = name.rpartition(":")[2]
+    if len(_TAGS) < 256:
+        _TAGS[name] = local
+    return local
+
+
 def _col_index(ref: str) -> int:
     """0-based column of a cell reference ('B3' → 1); -1 when it is not one."""
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = _letters_index(letters)
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = col
+    return col
+
+
+def _letters_index(ref: str) -> int:
     n = 0
     for ch in ref:
         if "A" <= ch <= "Z":
@@ -353,7 +377,7 @@ class _SheetReader:
         self.max_cells, self.max_cols = config.XLSX_MAX_CELLS, config.XLSX_MAX_COLUMNS
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name.rsplit("}", 1)[-1]
+        local = _TAGS.get(name) or _tag(name)
         if local == "c":
             ref = attrs.get("r")
             col = _col_index(ref) if ref else self.col + 1
@@ -384,7 +408,7 @@ class _SheetReader:
             self.cur.clear()
 
     def end(self, name: str) -> None:
-        local = name.rsplit("}", 1)[-1]
+        local = _TAGS.get(name) or _tag(name)
         if local == "v":
             self.in_v = False
         elif local == "t":
@@ -446,7 +470,7 @@ class _SheetReader:
 def _read_sheet(pkg: _Package, info: zipfile.ZipInfo, shared: list[str], dates: set[int], date1904: bool,
                 sheet_name: str) -> tuple[list[int], list[list[str | None]]]:
     reader = _SheetReader(pkg, shared, dates, date1904, sheet_name)
-    _parse(pkg.zf, info, pkg.budget, reader.start, reader.end, reader.text)
+    _parse(pkg.zf, info, pkg.budget, reader.start, reader.end, reader.text, namespaces=False)
     return reader.lines, reader.rows
 
 
