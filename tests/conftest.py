@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -185,3 +186,23 @@ def small_warehouse(tmp_path_factory, small_rows) -> Path:
                       nouveau_fichier="export_2021_v2.csv", nouveau_ligne=5, nouveau_hash="h-m04",
                       load_id=2, annee=2021)]
     return write_warehouse(path, small_rows[2020] + small_rows[2021], quarantine, load_log, conflicts)
+
+
+@dataclass(frozen=True)
+class DemoLoad:
+    files: list[Path]     # the calibrated demo exports, in load order
+    counts: list          # what ingest_paths reported, per file and sheet
+    db: Path              # the warehouse they were loaded into
+
+
+@pytest.fixture(scope="session")
+def demo_load(tmp_path_factory) -> DemoLoad:
+    """The calibrated demo exports written and loaded with the real ingest, once per test session
+    (test_demo_exports and test_report_2021 read it; open it read-only)."""
+    from pipeline.ingest.load import ingest_paths
+    from pipeline.synth import write_demo_exports
+
+    tmp = tmp_path_factory.mktemp("demo")
+    files = write_demo_exports(tmp / "exports")
+    counts = ingest_paths(files, db=tmp / "warehouse.duckdb")
+    return DemoLoad(files, counts, tmp / "warehouse.duckdb")

@@ -24,6 +24,7 @@ PAGES = ["index.html", "cantons/index.html", "epci.html", "partenaires.html", "m
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(),
                        reason=f"{CHROMIUM} is missing: apt-get install -y chromium (never `playwright install`)"),
 ]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.synth import write_scaled
-from tests.test_cli import bilan
+from run_cli import bilan
 
 REF = Path(__file__).resolve().parent.parent / "data" / "ref"
 

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.build import MARKER, build_year
 from pipeline.errors import BilanError
-from tests.test_cli import bilan
+from run_cli import bilan
 
 
 def build(db, out):

@@ -1,19 +1,15 @@
-"""The real `bilan` command: exit codes, one-line errors, the JSON of `validate`."""
+"""The real `bilan` command: exit codes, one-line errors, the JSON of `validate`.
+
+Most calls run the entry point in-process (tests/run_cli.py: the same parsing and error handling, no
+interpreter start-up); the last test starts the installed executable, end to end."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from run_cli import bilan, bilan_process
 from tests.exports import row, write_csv
-
-BILAN = [str(Path(sys.executable).parent / "bilan")]
-
-
-def bilan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(BILAN + list(args), capture_output=True, text=True, cwd=cwd, timeout=120, check=False)
 
 
 def test_ingest_exit_codes_and_one_line_refusal(tmp_path):
@@ -63,6 +59,21 @@ def test_unknown_warehouse_and_bad_arguments_are_one_line(tmp_path):
     assert res.returncode == 2 and res.stderr.strip().startswith("erreur : entrepôt introuvable")
     res = bilan("ingest", str(tmp_path / "missing.csv"), "--db", str(tmp_path / "w.duckdb"))
     assert res.returncode == 2 and "fichier introuvable" in res.stderr and "Traceback" not in res.stderr
+    res = bilan("build", "deux-mille", "--db", str(tmp_path / "w.duckdb"))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_installed_executable_end_to_end(tmp_path):
+    """The console script itself, in a separate process: one file loaded, then a one-line refusal."""
+    db = str(tmp_path / "w.duckdb")
+    good = write_csv(tmp_path / "good.csv", [row("M1", "D1", "15/03/2021", "Crest", "26108")])
+    ok = bilan_process("ingest", str(good), "--db", db)
+    assert ok.returncode == 0, ok.stderr
+    assert "good.csv : 1 lues, 1 acceptées, 0 en quarantaine, 0 doublons" in ok.stdout
+    res = bilan_process("validate", "--db", str(tmp_path / "none.duckdb"))
+    assert res.returncode == 2
+    assert res.stderr.strip().splitlines() == [
+        f"erreur : entrepôt introuvable : {tmp_path / 'none.duckdb'} (lancer d'abord `bilan ingest`)"]
 
 
 def test_committed_sample_export(tmp_path):

@@ -7,21 +7,44 @@ reconciles.
 
 from __future__ import annotations
 
+import csv
+import io
+
 import duckdb
+import openpyxl
 import pytest
 
-from pipeline.ingest.load import ingest_paths
-from pipeline.synth import write_demo_exports
+from pipeline.synth import expected_loads
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    files = write_demo_exports(tmp / "exports")
-    counts = ingest_paths(files, db=tmp / "w.duckdb")
-    con = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
-    yield files, counts, con
+def demo(demo_load):
+    """The session's demo load (conftest.py), its warehouse opened read-only."""
+    con = duckdb.connect(str(demo_load.db), read_only=True)
+    yield demo_load.files, demo_load.counts, con
     con.close()
+
+
+def _rows_in_file(path) -> dict[str | None, int]:
+    """Data rows per sheet, counted a second way (csv module / openpyxl), not by the pipeline's reader:
+    the non-blank rows below the header row."""
+    if path.suffix == ".xlsx":
+        wb = openpyxl.load_workbook(path, read_only=True)
+        out = {}
+        for ws in wb.worksheets:
+            rows = [r for r in ws.iter_rows(values_only=True) if any(v not in (None, "") for v in r)]
+            head = next(i for i, r in enumerate(rows) if sum(v is not None for v in r) > 3)
+            out[ws.title] = len(rows) - head - 1
+        wb.close()
+        return out
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    sep = max(";,\t", key=text.splitlines()[0].count)
+    rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if any(c.strip() for c in r)]
+    return {None: len(rows) - 1}
 
 
 def one(con, sql):
@@ -32,6 +55,9 @@ def test_every_file_loads_and_reconciles(demo):
     files, counts, _ = demo
     assert not [c for c in counts if c.refuse]
     assert all(c.lignes_lues == c.acceptees + c.quarantaine + c.doublons for c in counts)
+    # rows read = the rows of each file, counted independently
+    read = {(c.fichier, c.feuille): c.lignes_lues for c in counts}
+    assert read == {(f.name, sheet): n for f in files for sheet, n in _rows_in_file(f).items()}
     forms = {f.suffix for f in files}
     assert {".csv", ".xlsx"} <= forms
     assert sum(c.quarantaine for c in counts) > 0 and sum(c.doublons for c in counts) > 0
@@ -62,3 +88,15 @@ def test_no_personal_data_in_warehouse(demo):
     dump = str([con.execute(f"SELECT * FROM {t}").fetchall() for t in ("missions", "raw_rows", "quarantine")])
     assert "@" not in dump.replace("[donnée personnelle retirée]", "")
     assert "Téléphone" not in dump and "Email" not in dump
+
+
+def test_loads_match_the_generator_plan_and_the_warehouse(demo):
+    """What the ingest reports equals what the generator planted (quarantined rows, duplicates, conflicts per
+    file), and what the warehouse holds: accepted rows minus the earlier versions that conflicts replaced."""
+    _, counts, con = demo
+    got = [{"fichier": c.fichier, "feuille": c.feuille, "lignes_lues": c.lignes_lues, "quarantaine": c.quarantaine,
+            "doublons": c.doublons, "conflits": c.conflits} for c in counts]
+    assert got == expected_loads()
+    assert one(con, "SELECT count(*) FROM missions") == sum(c.acceptees - c.conflits for c in counts)
+    assert one(con, "SELECT count(*) FROM quarantine") == sum(c.quarantaine for c in counts)
+    assert one(con, "SELECT count(*) FROM missions WHERE annee = 2021") == 1066   # docs/calibration.md: M = 1 066

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +20,7 @@ from pipeline.editorial.markup import to_html, to_typst
 from pipeline.editorial.render import substitute
 from pipeline.editorial.year import editorial_for_year
 from pipeline.errors import BilanError
+from run_cli import bilan
 
 ROOT = Path(__file__).parent.parent
 TABLES = Path(__file__).parent / "fixtures" / "tables_2021"
@@ -184,9 +184,7 @@ def test_cli_build_with_unknown_placeholder_is_one_line(tmp_path, small_warehous
     folder = required_set(tmp_path / "ed")
     section(folder, "edito.md", "edito", "Nous avons reçu {{ demandess }} demandes.")
     out = tmp_path / "report"
-    bilan = str(Path(sys.executable).parent / "bilan")
-    res = subprocess.run([bilan, "build", "2021", "--db", str(small_warehouse), "--out", str(out),
-                          "--editorial", str(folder)], check=False, capture_output=True, text=True, timeout=300)
+    res = bilan("build", "2021", "--db", str(small_warehouse), "--out", str(out), "--editorial", str(folder))
     assert res.returncode == 2, res.stderr
     errors = [line for line in res.stderr.splitlines() if line.startswith("erreur")]
     assert len(errors) == 1 and "{{ demandess }}" in errors[0] and "edito.md" in errors[0]

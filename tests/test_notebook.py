@@ -10,6 +10,7 @@ from conftest import ROOT
 NOTEBOOK = ROOT / "notebooks" / "exploration.ipynb"
 
 
+@pytest.mark.slow   # starts a Jupyter kernel
 def test_exploration_notebook_runs(small_warehouse, monkeypatch):
     nbclient = pytest.importorskip("nbclient", reason="nbclient not installed (dev dependency group)")
     if not small_warehouse.exists():

@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from bilan_fixture import CANTON_CODES, built_pdf, fixture_context, shared_context
 from pipeline.fmt import fmt_int
 
+pytestmark = pytest.mark.slow   # the PDF is built once (kaleido + Typst): several seconds
+
 CANTON_HEADER = "BILAN DE L’ASSISTANCE TECHNIQUE SUR LE CANTON"
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils (pdftotext) is not installed")

@@ -1,6 +1,6 @@
 """The 2021 report, figure for figure: calibrated demo exports → real ingest → warehouse → tables.
 
-A module-scoped fixture writes the calibrated demo exports (`pipeline.synth.write_demo_exports`), loads
+The session fixture `demo_load` (conftest.py) writes the calibrated demo exports (`write_demo_exports`), loads
 them with the real `ingest_paths` into a temporary DuckDB file, opens it with `open_warehouse` and takes
 `breakdowns(2021)`. Every figure printed in the report is then checked against those tables. Expected
 numbers are READ FROM tests/fixtures/bilan_2021_figures.yaml (the transcription of the printed report);
@@ -47,9 +47,7 @@ import pytest
 import yaml
 
 from pipeline.api import open_warehouse
-from pipeline.ingest.load import ingest_paths
 from pipeline.ref import load_ref
-from pipeline.synth import write_demo_exports
 from pipeline.text import key
 
 YEAR = 2021
@@ -316,12 +314,10 @@ def test_documented_exceptions_are_all_in_the_yaml():
 
 # ---- The pipeline, for real ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("report_2021")
-    files = write_demo_exports(tmp / "exports")
-    counts = ingest_paths(files, db=tmp / "warehouse.duckdb")
-    assert not [c for c in counts if c.refuse], "a demo export was refused"
-    wh = open_warehouse(tmp / "warehouse.duckdb")
+def report(demo_load):
+    """The demo exports loaded by the real ingest (conftest's session fixture), read by the analyst API."""
+    assert not [c for c in demo_load.counts if c.refuse], "a demo export was refused"
+    wh = open_warehouse(demo_load.db)
     try:
         tables = wh.breakdowns(YEAR)
         # Counting rule (docs/spec/counting-rules.md): communes' demandes = distinct id_demande of commune demandeurs
