@@ -3,22 +3,13 @@ one file's unexpected failure is one refusal line, the others load (item 2)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from pipeline.ingest import workbook
 from pipeline.ingest.load import ingest_paths
+from run_cli import bilan  # the real entry point, in-process
 from tests.exports import HEADER, row, write_csv
 from tests.xlsx_parts import Sheet, write_book
-
-BILAN = [str(Path(sys.executable).parent / "bilan")]
-
-
-def bilan(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(BILAN + list(args), capture_output=True, text=True, timeout=300, env=env, check=False)
 
 
 def _rows(prefix: str, n: int = 2) -> list[list]:
