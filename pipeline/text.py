@@ -103,7 +103,8 @@ def redact_expr(column):
     import polars as pl
 
     expr = pl.col(column) if isinstance(column, str) else column
-    out = expr.map_batches(redact_series, return_dtype=pl.Utf8)
+    # elementwise: the streaming engine may call it batch by batch
+    out = expr.map_batches(redact_series, return_dtype=pl.Utf8, is_elementwise=True)
     return out.alias(column) if isinstance(column, str) else out
 
 

@@ -251,7 +251,11 @@ def test_damaged_workbooks_are_refused_and_named(tmp_path):
                          omit=("xl/worksheets/sheet2.xml",))
     no_sst = write_book(tmp_path / "d-no-sst.xlsx", ok, omit=("xl/sharedStrings.xml",))
     bad_xml = write_book(tmp_path / "e-bad-xml.xlsx", [Sheet("Missions", xml="<worksheet><sheetData><row>")])
-    counts = ingest_paths([corrupt, truncated, missing, no_sst, bad_xml, good_csv(tmp_path)], db=tmp_path / "w.duckdb")
+    bad_index = write_book(tmp_path / "f-bad-index.xlsx", [Sheet("Missions", xml=(
+        '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>7</v></c></row></sheetData></worksheet>'))])
+    no_workbook = write_book(tmp_path / "g-no-workbook.xlsx", ok, omit=("xl/workbook.xml",))
+    counts = ingest_paths([corrupt, truncated, missing, no_sst, bad_xml, bad_index, no_workbook, good_csv(tmp_path)],
+                          db=tmp_path / "w.duckdb")
     reasons = {c.fichier: c.refuse for c in counts}
     assert "endommagée" in reasons["a-corrupt.xlsx"] or "illisible" in reasons["a-corrupt.xlsx"]
     assert reasons["b-truncated.xlsx"].startswith("classeur XLSX illisible")
@@ -259,6 +263,8 @@ def test_damaged_workbooks_are_refused_and_named(tmp_path):
                                          "(xl/worksheets/sheet2.xml)")
     assert "table des chaînes partagées annoncée mais absente" in reasons["d-no-sst.xlsx"]
     assert "XML mal formé" in reasons["e-bad-xml.xlsx"]
+    assert reasons["f-bad-index.xlsx"] == "classeur XLSX illisible : chaîne partagée n° « 7 » absente (feuille « Missions »)"
+    assert reasons["g-no-workbook.xlsx"] == "classeur XLSX endommagé : partie xl/workbook.xml annoncée mais absente"
     assert all("\n" not in r for r in reasons.values() if r)
     assert reasons["zz-good.csv"] is None and counts[-1].acceptees == 3
 
@@ -276,9 +282,11 @@ def test_type_is_read_from_content_not_name(tmp_path):
     with zipfile.ZipFile(ods, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", "<office:document-content/>")
-    counts = ingest_paths([as_csv, xlsm, xls, ods], db=tmp_path / "w.duckdb")
+    text_as_xlsx = write_csv(tmp_path / "texte.xlsx", rows(2, "T"))
+    counts = ingest_paths([as_csv, xlsm, xls, ods, text_as_xlsx], db=tmp_path / "w.duckdb")
     by = {c.fichier: c for c in counts}
-    assert by["export.csv"].acceptees == 3 and by["macro.xlsm"].acceptees == 2
+    assert by["export.csv"].acceptees == 3 and by["macro.xlsm"].acceptees == 2 and by["texte.xlsx"].acceptees == 2
+    assert by["export.csv"].feuille == "Missions"
     assert by["vieux.xls"].refuse.startswith("format Excel 97-2003 (.xls)")
     assert by["libre.ods"].refuse.startswith("classeur OpenDocument (.ods) non pris en charge")
 
