@@ -92,3 +92,25 @@ def test_file_without_header_is_refused_and_cli_validate_json(tmp_path):
     f = files["dossiers_2024.csv"]
     assert (f["lignes_lues"], f["acceptees"], f["quarantaine"], f["doublons"], f["conflits"]) == (10, 3, 6, 1, 0)
     assert {q["id_dossier"] for q in out["quarantaine"]} >= {"H24-003", "H24-004"}
+
+
+def test_unseen_export_gives_the_regulations_entitlements(rules, geo):
+    """A file in another spelling (portal labels, variant columns, other headers), worked by hand:
+    X-1 F3 gestion directe, LOC3, F→D = +2 classes (D-10): 3 500 € (L925-L946) → conforme;
+    X-2 F6 modeste, 4 500 € ≥ 4 000 € of reste à charge, 81 years, GIR 3: 1 000 € (L1219) → conforme;
+    X-3 F10 IML in Die (pôle, convention of the Diois opens F10): 2 × 8 000 € (L2220) → conforme;
+    X-4 F17 PLUS acquisition-amélioration, label HI: 4 × 5 500 € = 22 000 € (L2818); 24 000 voted → sur_attribution;
+    X-5 « Fiche 6 » without a catégorie cannot be placed (D-27) → quarantine."""
+    from pipeline.habitat.droits import calcule_droits
+
+    (res,) = read_file(FIX / "dossiers_inedits.csv", rules, geo)
+    assert str(res.date_extraction) == "2025-06-30"
+    assert set(res.personal_dropped) == {"Nom", "Prénom", "Courriel"}
+    assert [q["raison"] for q in res.quarantine] == ["action ambiguë : « Fiche 6 » sans catégorie de ressources"]
+    lines = {x["id_dossier"]: x for x in res.lines}
+    assert {k: v["code_action"] for k, v in lines.items()} == {"X-1": "S3-DIR", "X-2": "S6-M", "X-3": "T10-IML",
+                                                               "X-4": "T17-PLUS-AA"}
+    got = {x["id_dossier"]: (d.droit, d.statut) for x, d in zip(res.lines, calcule_droits(res.lines, rules), strict=True)}
+    assert got == {"X-1": (3500, "conforme"), "X-2": (1000, "conforme"), "X-3": (16000, "conforme"),
+                   "X-4": (22000, "sur_attribution")}
+    assert lines["X-1"]["ref_anah"] != "A-77" and len(lines["X-1"]["ref_anah"]) == 16     # salted hash only

@@ -80,6 +80,9 @@ def parse_field(name: str, raw: str | None, rules: Rules):
     if name in YES_NO:
         k = key(raw)
         return "oui" if k in _YES else "non" if k in _NO else raw
+    if name == "categorie":                        # Anah's resource categories, as the portal spells them
+        k = key(raw)
+        return {"tres modeste": "TM", "tres modestes": "TM", "modeste": "M", "modestes": "M"}.get(k, raw.upper())
     if name in UPPER:
         return raw.upper().replace(" ", "")
     if name in ("financement", "nature", "beneficiaire_type", "statut"):

@@ -171,6 +171,8 @@ def validate(year: int | None = typer.Argument(None, help="Année (défaut : tou
     from rich.console import Console
     from rich.table import Table
 
+    from pipeline.fmt import fmt_int
+
     out = Console(soft_wrap=True, highlight=False)
     t = Table(title="Fichiers chargés (habitat)")
     for col in ("fichier", "type", "lues", "acceptées", "quarantaine", "doublons", "mises à jour", "€ lus",
@@ -178,8 +180,8 @@ def validate(year: int | None = typer.Argument(None, help="Année (défaut : tou
         t.add_column(col)
     for f in summary["files"]:
         t.add_row(f["fichier"] + (f" [{f['feuille']}]" if f["feuille"] else ""), f["type"] or "",
-                  str(f["lignes_lues"]), str(f["acceptees"]), str(f["quarantaine"]), str(f["doublons"]),
-                  str(f["conflits"]), f"{f['euros_lus']:,.2f}", f"{f['euros_quarantaine']:,.2f}", f["refuse"] or "")
+                  fmt_int(f["lignes_lues"]), fmt_int(f["acceptees"]), fmt_int(f["quarantaine"]), fmt_int(f["doublons"]),
+                  fmt_int(f["conflits"]), fmt_int(f["euros_lus"]), fmt_int(f["euros_quarantaine"]), f["refuse"] or "")
     out.print(t)
     from collections import Counter
 
