@@ -19,6 +19,23 @@ from pipeline.habitat.previsions import METHOD
 
 VOLET_LABEL = {"socle": "Aides socles", "territorialise": "Aides territorialisées", "dah": "Drôme Aménagement Habitat",
                "complement": "Complément (D-20)", "total": "Total"}
+STATUT_LABEL = {"conforme": "conforme", "ecrete": "écrêté", "sur_attribution": "sur-attribution",
+                "sous_attribution": "sous-attribution", "ineligible_engage": "inéligible mais engagé",
+                "a_verifier": "à vérifier", "non_calcule": "non calculé (DAH, 2015-2022)", "en_attente": "en attente de vote"}
+CONTROLE_LABEL = {"droit": "droit recalculé", "dates": "dates dans le désordre", "date_cp": "décision hors calendrier des CP",
+                  "agrement_etat": "agrément de l'État (D-19)", "paye_superieur_vote": "payé supérieur au voté",
+                  "versement": "modalités de versement", "d12_logements_operation": "logements d'une opération (D-12)",
+                  "ordre_arrivee": "ordre d'arrivée", "enveloppe_epci_depassee": "enveloppe EPCI dépassée",
+                  "caducite": "caducité"}
+GRAVITE_LABEL = {"bloquant": "bloquant", "a_verifier": "à vérifier", "info": "information"}
+
+
+def controle_label(c: str) -> str:
+    if c.startswith("axe_"):
+        return f"sous-enveloppe de l'axe {c.split('_')[1]} dépassée"
+    return CONTROLE_LABEL.get(c, c.replace("_", " "))
+
+
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre"]
 
@@ -353,11 +370,12 @@ def controles(d) -> Page:
     pts = [(r["droit"], r["montant_vote"], colour.get(r["statut"], "#999")) for r in dr.iter_rows(named=True)]
     an = d.tables["hab_anomalies"]
     by = an.group_by("controle", "gravite").len().sort("gravite", "len", descending=[False, True])
-    rows = [[c, g, fmt_int(n)] for c, g, n in by.iter_rows()]
+    rows = [[controle_label(c), GRAVITE_LABEL.get(g, g), fmt_int(n)] for c, g, n in by.iter_rows()]
     st = d.tables["hab_droits"].group_by("statut").len().sort("len", descending=True)
-    srows = [[s, fmt_int(n)] for s, n in st.iter_rows()]
+    srows = [[STATUT_LABEL.get(s, s), fmt_int(n)] for s, n in st.iter_rows()]
     top = an.filter(pl.col("gravite") == "bloquant").head(40)
-    trows = [[r["id_dossier"] or "–", r["code_action"] or "–", r["controle"], r["detail"]] for r in top.iter_rows(named=True)]
+    trows = [[r["id_dossier"] or "–", r["code_action"] or "–", controle_label(r["controle"]), r["detail"]]
+             for r in top.iter_rows(named=True)]
     return Page("controles", "Contrôles (interne)", "Contrôles",
                 ["Page interne : droits recalculés ligne à ligne et contrôles du règlement. Un point hors de la "
                  "diagonale est un montant voté différent du droit."], [],

@@ -114,7 +114,7 @@ def lines_chart(series: list[tuple[str, list[tuple[float, float]], str, bool]], 
         body.append(_t(px(x), top + plot_h + 16, label, 11, "middle"))
     if hline:
         body.append(f'<line x1="{left}" x2="{width - 16}" y1="{py(hline[0]):.1f}" y2="{py(hline[0]):.1f}" stroke="{RED}" stroke-width="1.5"/>')
-        body.append(_t(width - 18, py(hline[0]) - 5, hline[1], 11, "end", RED))
+        body.append(_t(left + 6, py(hline[0]) - 5, hline[1], 11, "start", RED))
     if vline:
         body.append(f'<line x1="{px(vline[0]):.1f}" x2="{px(vline[0]):.1f}" y1="{top}" y2="{top + plot_h}" stroke="#777" stroke-dasharray="3 3"/>')
         body.append(_t(px(vline[0]) + 4, top + 12, vline[1], 11, "start", "#555"))
