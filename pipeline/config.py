@@ -43,6 +43,9 @@ DEMO_DIR = DATA_DIR / "demo"                # synthetic exports written by `bila
 WAREHOUSE = Path(os.environ.get("BILAN_DB") or DATA_DIR / "warehouse.duckdb")
 REPORTS_DIR = Path("reports")               # built years go to reports/YEAR/
 EDITORIAL_DIR = DATA_DIR / "editorial"      # the team's texts, one folder per year (pipeline/editorial)
+# The PDF's typeface: Inter (SIL Open Font License; œ, ’, « », narrow no-break space), Debian's
+# fonts-inter, installed by scripts/setup.sh. Typst falls back to DejaVu Sans when it is missing.
+PDF_FONT_DIRS = (Path("/usr/share/fonts/opentype/inter"),)
 
 
 def report_dir(year: int) -> Path:
