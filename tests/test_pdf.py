@@ -7,6 +7,7 @@ message, where poppler is absent.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -72,8 +73,8 @@ def test_report_sections_and_page_count(pdf):
     assert n == len(pages)
     whole = " ".join(" ".join(pages).split())
     for title in ("Bilan 2021", "Quelles communes demandeuses", "Répartition par domaine",
-                  "Types de prestations", "Qui accompagne", "Demandes par EPCI", "Annexe : cartes",
-                  "Méthode et sources"):
+                  "Types de prestations", "Qui accompagne", "Demandes par EPCI", "Annexes",
+                  "Cartes du département", "Méthode et sources", "Qualité des données", "Annexe technique"):
         assert title in whole, title
     assert "1\u202f041" in whole or "1 041" in whole
 
@@ -93,3 +94,74 @@ def test_pdf_without_chromium_still_has_every_canton(tmp_path, monkeypatch):
     pages = pages_text(out)
     assert len(canton_pages(pages)) == 19
     assert "Carte non disponible" in " ".join(pages)
+
+
+def _run(*args: str) -> str:
+    return subprocess.run(list(args), capture_output=True, text=True, check=True).stdout
+
+
+@needs_poppler
+def test_cover_contents_and_bookmarks(pdf):
+    """A cover with title, year, Département and edition date; a contents page whose page numbers are
+    the pages where the titles really are; PDF bookmarks for the sections and each canton."""
+    pages = pages_text(pdf)
+    cover = " ".join(pages[0].split())
+    assert "Bilan 2021" in cover and "Département de la Drôme" in cover.replace("DÉPARTEMENT DE LA DRÔME", "")
+    assert re.search(r"Édition du (1er|\d{1,2}) [a-zéû]+ \d{4}", cover)
+    contents = _run("pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-")
+    assert "Sommaire" in contents
+    entries = dict(re.findall(r"^\s*(.+?)\s*(?:\.\s*){3,}\u2060?(\d+)\s*$", contents, flags=re.M))
+    entries = {" ".join(k.split()).strip(" .").replace("\u202f", " "): int(v) for k, v in entries.items()}
+    for title in ("Quelles communes demandeuses ?", "Répartition par domaine d’intervention", "Annexe technique"):
+        page = entries[title]
+        assert title.replace("\u202f", " ") in " ".join(pages[page - 1].split()).replace("\u202f", " "), title
+    assert len(entries) >= 19 + 10                       # sections, 19 cantons, annexes
+    xml = _run("pdftohtml", "-xml", "-stdout", "-i", "-q", str(pdf))
+    outline = [" ".join(t.split()) for t in re.findall(r"<item[^>]*>([^<]+)</item>", xml)]
+    assert "Annexe technique" in outline and "Bilan par canton" in outline
+    # every contents entry is a bookmark (bookmarks also reach the annex's sub-sections)
+    assert set(entries) <= {t.replace("\u202f", " ") for t in outline}, (outline, entries)
+
+
+@needs_poppler
+def test_tagged_accessible_pdf_with_libre_font(pdf):
+    """Tagged PDF declared PDF/UA-1: Typst refuses that standard when an image has no alternative
+    text, so every figure has one. The text font is Inter when fonts-inter is installed."""
+    info = _run("pdfinfo", str(pdf))
+    assert re.search(r"^Tagged:\s+yes", info, flags=re.M)
+    assert "Ingénierie pour la Drôme" in info and "Département de la Drôme" in info
+    meta = _run("pdfinfo", "-meta", str(pdf))
+    assert "<pdfuaid:part>1</pdfuaid:part>" in meta and "fr-FR" in meta
+    fonts = _run("pdffonts", str(pdf))
+    if Path("/usr/share/fonts/opentype/inter/Inter-Regular.otf").exists():
+        assert "Inter-Regular" in fonts and "Inter-Bold" in fonts
+
+
+@needs_poppler
+def test_no_zero_share_and_technical_only_in_annex(pdf):
+    pages = [" ".join(p.split()) for p in pages_text(pdf)]
+    for i, text in enumerate(pages, start=1):
+        assert not re.search(r"(?<![\d\u202f ])0\s?%\s?\(", text), f"page {i}: a non-zero count printed as 0 %"
+    annex = next(i for i, t in enumerate(pages) if t.startswith("Annexe technique") or " Annexe technique Provenance" in t)
+    for i, text in enumerate(pages):
+        if i < annex:
+            assert not re.search(r"\b[0-9a-f]{16,}", text), f"page {i + 1}: a hash outside the technical annex"
+            assert "SHA-256" not in text and "typst" not in text.lower(), f"page {i + 1}"
+            for english in (" in force", "README", " package", "version for"):
+                assert english not in text, (i + 1, english)
+    technical = " ".join(pages[annex:])
+    assert "SHA-256" in technical and "typst" in technical      # provenance and versions are there
+
+
+@needs_poppler
+def test_alternative_texts_carry_values():
+    """The alternative text of a chart gives its categories and shares, of a canton map its communes."""
+    from pipeline.pages.build import build_pages
+    from pipeline.print.alt import canton_map_alt, figure_alt
+
+    d = build_pages(shared_context()).to_dict()
+    first = d["departement"]["domaines"][0]
+    text = figure_alt("domaines", "Missions par domaine", d)
+    assert text.startswith("Missions par domaine.") and f"{first['label']} : {first['pct_txt']}" in text
+    canton = next(c for c in d["departement"]["cantons"] if c["communes"])
+    assert canton["communes"][0]["nom"] in canton_map_alt(canton)
