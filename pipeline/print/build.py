@@ -13,10 +13,12 @@ import datetime as dt
 import importlib.metadata
 import json
 import logging
+import re
 import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import typst
 
@@ -34,7 +36,7 @@ PT_PER_PX = 0.75      # figures are placed at 0.75 pt per CSS pixel: a 10 px lab
 # Département figures the PDF takes from Plotly (donuts, stacked bars, maps); bar charts are drawn by the
 # Typst template itself. Widths in CSS px fit the template's columns (A4, 15 mm margins: 680 px wide).
 PDF_FIGURES = {  # name: (width, height or None = the figure's own)
-    "taille_demandes": (310, 300), "domaines": (310, 400), "domaine_prestation": (370, None),
+    "taille_demandes": (310, 300), "domaines": (310, 400), "domaine_prestation": (370, 330),
     "partenaire_types": (280, 260), "epci": (680, 440), "trends": (330, 380), "trends_domaine": (330, 400),
     "map_cantons": (280, 380), "map_communes": (330, 440), "map_epci": (330, 440),
 }
@@ -83,6 +85,7 @@ def build_pdf(ctx: BuildContext, out_dir: Path, typst_dir: Path | None = None) -
             "prestation_definitions": ctx.ref.prestations.sort("ordre")
             .select("prestation", "sigle", "definition").rows(),
             "versions": _versions(ctx),
+            "editorial": _editorial(ctx),
         }
         (work / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         t1 = time.perf_counter()
@@ -94,12 +97,25 @@ def build_pdf(ctx: BuildContext, out_dir: Path, typst_dir: Path | None = None) -
 def _compile(work: Path, target: Path) -> None:
     """Typst → tagged PDF, as PDF/UA-1 when the document meets it (alternative texts, title, language)."""
     fonts = [str(p) for p in config.PDF_FONT_DIRS if p.is_dir()]
-    kwargs = {"output": str(target), "root": str(work), "sys_inputs": {"data": "data.json"}, "font_paths": fonts}
+    source, inputs = str(work / "bilan.typ"), {"data": "data.json"}
     try:
-        typst.compile(str(work / "bilan.typ"), pdf_standards=["ua-1"], **kwargs)
+        typst.compile(source, output=str(target), root=str(work), sys_inputs=inputs, font_paths=fonts,
+                      pdf_standards=["ua-1"])
     except RuntimeError as exc:   # a PDF/UA rule the content cannot meet: still a tagged PDF
         log.warning("PDF/UA-1 not met (%s); writing a tagged PDF", str(exc).splitlines()[0][:200])
-        typst.compile(str(work / "bilan.typ"), **kwargs)
+        typst.compile(source, output=str(target), root=str(work), sys_inputs=inputs, font_paths=fonts)
+
+
+def _editorial(ctx: BuildContext) -> list[dict[str, Any]]:
+    """The team's texts (pipeline.editorial), as Typst markup placed by the template's slots."""
+    rendered = getattr(ctx, "editorial", None)
+    if rendered is None:
+        return []
+    # the editorial stage writes sub-headings for an HTML page (level 4); in the PDF they sit one level
+    # below the section's own heading
+    return [{"place": s.place, "key": s.key, "titre": s.titre, "signature": s.signature,
+             "typst": re.sub(r"^=+ ", "== ", s.typst, flags=re.M)}
+            for s in rendered.sections]
 
 
 def _export_figures(pages, data: dict, ctx: BuildContext, geo, folder: Path) -> tuple[dict, dict]:
