@@ -165,3 +165,20 @@ def test_alternative_texts_carry_values():
     assert text.startswith("Missions par domaine.") and f"{first['label']} : {first['pct_txt']}" in text
     canton = next(c for c in d["departement"]["cantons"] if c["communes"])
     assert canton["communes"][0]["nom"] in canton_map_alt(canton)
+
+
+def test_print_fonts_reach_7pt():
+    """Figures are placed at PT_PER_PX: every font raised to MIN_FONT_PX prints at 7 pt or more."""
+    import plotly.graph_objects as go
+
+    from pipeline.print.build import CANTON_MIN_FONT_PX, MIN_FONT_PX, PT_PER_PX
+    from pipeline.print.images import enforce_min_font
+
+    assert MIN_FONT_PX * PT_PER_PX >= 7 and CANTON_MIN_FONT_PX * 0.55 >= 7
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[1, 2], mode="text", text=["a", "b"], textfont={"size": [6, 14]}))
+    fig.update_layout(font_size=8, legend_font_size=7, xaxis_tickfont_size=5)
+    fig.add_annotation(text="note", font={"size": 6})
+    enforce_min_font(fig, MIN_FONT_PX)
+    assert list(fig.data[0].textfont.size) == [MIN_FONT_PX, 14]
+    assert fig.layout.font.size == MIN_FONT_PX and fig.layout.legend.font.size == MIN_FONT_PX
+    assert fig.layout.xaxis.tickfont.size == MIN_FONT_PX and fig.layout.annotations[0].font.size == MIN_FONT_PX
