@@ -308,3 +308,20 @@ def test_folder_scan_reports_what_it_skips(tmp_path):
     skipped = {p.name: why for p, why in s.skipped}
     assert set(skipped) == {"~$a.xlsx", "notes.pdf", "lisez-moi"}
     assert "verrou" in skipped["~$a.xlsx"] and "« .pdf »" in skipped["notes.pdf"]
+
+
+def test_cell_types_and_prefixed_namespaces(tmp_path):
+    """Typed cells as LibreOffice and exporters write them, and a sheet whose elements carry a prefix."""
+    typed = ('<worksheet><sheetData><row r="1"><c r="A1" t="d"><v>2021-04-01T00:00:00Z</v></c>'
+             '<c r="B1" t="d"><v>2021-04-02T10:42:00</v></c><c r="C1" t="b"><v>1</v></c>'
+             '<c r="D1" t="str"><f>A1&amp;""</f><v> formule </v></c><c r="E1"><v>12.5</v></c>'
+             '<c r="F1" t="e"><v>#VALEUR!</v></c><c r="G1" s="1"><v>44287</v></c><c r="H1"><v>2.6108E4</v></c>'
+             '</row></sheetData></worksheet>')
+    prefixed = ('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+                '<x:row><x:c t="inlineStr"><x:is><x:t>sans référence</x:t></x:is></x:c><x:c><x:v>3</x:v></x:c>'
+                '</x:row></x:sheetData></x:worksheet>')
+    f = write_book(tmp_path / "types.xlsx", [Sheet("Types", xml=typed), Sheet("Préfixe", xml=prefixed)])
+    a, b = read_export(f)
+    assert a.frame.row(0) == (1, "2021-04-01", "2021-04-02 10:42:00", "TRUE", "formule", "12.5", "#VALEUR!",
+                              "2021-04-01", "26108")
+    assert b.frame.row(0) == (1, "sans référence", "3")

@@ -460,7 +460,8 @@ class _SheetReader:
             return {"1": "TRUE", "0": "FALSE", "true": "TRUE", "false": "FALSE"}.get(raw, raw or None)
         if kind == "e":
             return raw or "#N/A"
-        if kind == "d":
+        if kind == "d":             # ISO 8601 date cell (Strict OOXML, some exporters): "2021-04-01T00:00:00Z"
+            raw = raw.removesuffix("Z").removesuffix(".000")
             return raw.removesuffix("T00:00:00").replace("T", " ") or None
         if not raw:
             return None
