@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import config
+from pipeline.errors import BilanError
 from pipeline.ref import Ref, load_ref
 from pipeline.ref.labels import LABEL_FIELDS, TAXONOMY, suggest
 from pipeline.reprocess import _has_table, quarantined_sheets
@@ -23,7 +24,7 @@ from pipeline.text import key
 ACCEPTABLE = (*LABEL_FIELDS, "domaine")
 
 
-class LabelError(ValueError):
+class LabelError(BilanError, ValueError):
     """An alias that cannot be accepted (unknown field or canonical label, value already known)."""
 
 
