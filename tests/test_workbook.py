@@ -325,3 +325,38 @@ def test_cell_types_and_prefixed_namespaces(tmp_path):
     assert a.frame.row(0) == (1, "2021-04-01", "2021-04-02 10:42:00", "TRUE", "formule", "12.5", "#VALEUR!",
                               "2021-04-01", "26108")
     assert b.frame.row(0) == (1, "sans référence", "3")
+
+
+def test_random_damage_is_a_refusal_never_a_crash(tmp_path):
+    """Bytes flipped, cut or repeated anywhere in a real workbook: the reader returns sheets or refuses
+    with its own one-line reason; no other exception escapes it (bounded: 300 damaged copies)."""
+    import random
+
+    from pipeline.ingest.readers import UnreadableFile
+
+    base = write_book(tmp_path / "base.xlsx", [Sheet("Missions", [HEADER, *rows(40)]),
+                                               Sheet("Notes", [["texte"]], state="hidden")]).read_bytes()
+    rng = random.Random(7)
+    outcomes = {"read": 0, "refused": 0}
+    reasons: set[str] = set()
+    for i in range(300):
+        data = bytearray(base)
+        how = i % 3
+        if how == 0:
+            for _ in range(rng.randint(1, 8)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif how == 1:
+            data = data[: rng.randrange(len(data))]
+        else:
+            at = rng.randrange(len(data))
+            data[at:at] = data[at: at + rng.randint(1, 200)]
+        f = tmp_path / f"damaged-{i}.xlsx"
+        f.write_bytes(bytes(data))
+        try:
+            read_export(f)
+            outcomes["read"] += 1
+        except UnreadableFile as exc:
+            reasons.add(str(exc))
+            outcomes["refused"] += 1
+    assert outcomes["refused"] > 100
+    assert all(r and "\n" not in r and r.startswith(("classeur", "archive", "aucune")) for r in reasons), reasons

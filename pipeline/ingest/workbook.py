@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import struct
 import time
 import zipfile
 import zlib
@@ -124,15 +125,29 @@ def _parse(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget, start, e
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
     except expat.ExpatError as exc:
-        raise WorkbookRefused(f"classeur XLSX illisible : XML mal formé dans {info.filename} "
-                              f"ligne {exc.lineno} ({expat.ErrorString(exc.code)})") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise WorkbookRefused(f"classeur XLSX illisible : XML mal formé dans {info.filename}, "
+                              f"ligne {exc.lineno}, colonne {exc.offset + 1}") from exc
+    except _ZIP_ERRORS as exc:
         raise WorkbookRefused(f"classeur XLSX illisible : partie {info.filename} endommagée ({_reason(exc)})") from exc
 
 
+# What zipfile and zlib raise on damaged archives (seen by damaging real workbooks byte by byte).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
+               struct.error, OverflowError, UnicodeError, KeyError, IndexError)
+
+
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return {"Bad CRC-32 for file": "somme de contrôle fausse"}.get(text.split(" '")[0], text)
+    """The cause in French, from the exception's kind (their messages are English)."""
+    text = str(exc)
+    if "CRC" in text:
+        return "somme de contrôle fausse"
+    if isinstance(exc, NotImplementedError) or "compression" in text:
+        return "méthode de compression non prise en charge"
+    if "encrypted" in text or "password" in text:
+        return "partie chiffrée par un mot de passe"
+    if isinstance(exc, (zlib.error, EOFError)):
+        return "données compressées altérées ou tronquées"
+    return "structure de l'archive altérée"
 
 
 def _local(name: str) -> str:
@@ -155,7 +170,7 @@ class _Package:
         try:
             self.zf = zipfile.ZipFile(path)
             infos = self.zf.infolist()
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+        except _ZIP_ERRORS as exc:
             raise WorkbookRefused(f"classeur XLSX illisible (archive ZIP endommagée : {_reason(exc)})") from exc
         self.parts = {i.filename.replace("\\", "/").lstrip("/").lower(): i for i in infos}
         self.budget = budget
@@ -180,9 +195,13 @@ def _content_types(pkg: _Package) -> dict[str, str]:
     """Part name (lower case, no leading /) → content type, from [Content_Types].xml."""
     info = pkg.get("[Content_Types].xml")
     if info is None:
-        if pkg.get("mimetype") is not None:
-            with pkg.zf.open(pkg.get("mimetype")) as f:   # type: ignore[arg-type]
-                mime = f.read(200).decode("ascii", "replace")
+        mimetype = pkg.get("mimetype")
+        if mimetype is not None:
+            try:
+                with pkg.zf.open(mimetype) as f:
+                    mime = f.read(200).decode("ascii", "replace")
+            except _ZIP_ERRORS:
+                mime = ""
             if "opendocument.spreadsheet" in mime:
                 raise WorkbookRefused("classeur OpenDocument (.ods) non pris en charge : l'enregistrer en .xlsx ou .csv")
         raise WorkbookRefused("archive ZIP qui n'est pas un classeur XLSX (pas de [Content_Types].xml)")
