@@ -182,3 +182,14 @@ def test_print_fonts_reach_7pt():
     assert list(fig.data[0].textfont.size) == [MIN_FONT_PX, 14]
     assert fig.layout.font.size == MIN_FONT_PX and fig.layout.legend.font.size == MIN_FONT_PX
     assert fig.layout.xaxis.tickfont.size == MIN_FONT_PX and fig.layout.annotations[0].font.size == MIN_FONT_PX
+
+
+def test_superscript_marks_become_sup():
+    import plotly.graph_objects as go
+
+    from pipeline.print.images import superscripts
+
+    fig = go.Figure(go.Bar(x=[1], y=["Accompagnement 1^er^ niveau"], name="Accompagnement 1^er^ niveau"))
+    superscripts(fig)
+    assert fig.data[0].name == "Accompagnement 1<sup>er</sup> niveau"
+    assert list(fig.data[0].y) == ["Accompagnement 1<sup>er</sup> niveau"]

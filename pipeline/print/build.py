@@ -36,7 +36,7 @@ PT_PER_PX = 0.75      # figures are placed at 0.75 pt per CSS pixel: a 10 px lab
 # Département figures the PDF takes from Plotly (donuts, stacked bars, maps); bar charts are drawn by the
 # Typst template itself. Widths in CSS px fit the template's columns (A4, 15 mm margins: 680 px wide).
 PDF_FIGURES = {  # name: (width, height or None = the figure's own)
-    "taille_demandes": (310, 300), "domaines": (310, 400), "domaine_prestation": (370, 330),
+    "taille_demandes": (310, 300), "domaines": (310, 400), "domaine_prestation": (370, 350),
     "partenaire_types": (280, 260), "epci": (680, 440), "trends": (330, 380), "trends_domaine": (330, 400),
     "map_cantons": (280, 380), "map_communes": (330, 440), "map_epci": (330, 440),
 }

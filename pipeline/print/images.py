@@ -10,6 +10,7 @@ Typst template draws its own bars (maps are then left out, with a note).
 from __future__ import annotations
 
 import logging
+import re
 import time
 import warnings
 from collections.abc import Callable
@@ -65,6 +66,7 @@ class SvgExporter:
             if min_font:
                 enforce_min_font(fig, min_font)
             legend_below(fig)
+            superscripts(fig)
             height = int(height or fig.layout.height or 450)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -86,6 +88,29 @@ def _bigger(size, floor: float):
     if isinstance(size, int | float):
         return max(size, floor)
     return [max(s, floor) if isinstance(s, int | float) else s for s in size]
+
+
+_SUP = re.compile(r"\^([^\^ ]+)\^")
+
+
+def _sup(value):
+    if isinstance(value, str):
+        return _SUP.sub(r"<sup>\1</sup>", value)
+    if isinstance(value, list | tuple):
+        return [_sup(v) for v in value]
+    return value
+
+
+def superscripts(fig) -> None:
+    """The pages' prose marks superscripts as 1^er^ (pipeline.fmt.ordinal): Plotly writes <sup>."""
+    for trace in fig.data:
+        for attr in ("name", "text", "x", "y"):
+            value = getattr(trace, attr, None)
+            if value is None:
+                continue
+            items = [value] if isinstance(value, str) else list(value)
+            if any(isinstance(v, str) and "^" in v for v in items):
+                setattr(trace, attr, _sup(value if isinstance(value, str) else items))
 
 
 def legend_below(fig) -> None:
