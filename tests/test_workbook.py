@@ -361,3 +361,40 @@ def test_random_damage_is_a_refusal_never_a_crash(tmp_path):
     assert outcomes["refused"] > 100
     odd = [r for r in reasons if not r or "\n" in r or not r.startswith(("classeur", "archive", "aucune", "fichier"))]
     assert not odd, odd
+
+
+def test_same_cells_as_openpyxl_on_a_workbook_openpyxl_wrote(tmp_path):
+    """A second, independent reader as reference: on a workbook openpyxl wrote (its own layout: shared
+    strings, date styles, a hidden sheet, a formula error), both readers see the same visible cells."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Missions"
+    ws.append(HEADER)
+    for r in rows(30):
+        ws.append(r)
+    ws.append(["E1", "E1", dt.datetime(2021, 5, 3, 14, 5), "Mairie de Crest", 26108, None, None, "ENS", "Conseil",
+               "CAUE", 12.25, None, None, True])
+    ws["A40"] = "=1/0"                                  # openpyxl writes the formula, no cached value
+    hidden = wb.create_sheet("Ancien")
+    hidden.append(["vieux"])
+    hidden.sheet_state = "hidden"
+    f = tmp_path / "openpyxl.xlsx"
+    wb.save(f)
+    ours = read_export(f)
+    assert [(s.feuille, s.ignoree is not None) for s in ours] == [("Missions", False), ("Ancien", True)]
+    theirs = openpyxl.load_workbook(f, data_only=True)["Missions"]
+    expected = []
+    for number, values in enumerate(theirs.iter_rows(values_only=True), start=1):
+        cells = [None if v is None else (v.date().isoformat() if isinstance(v, dt.datetime) and v.time() == dt.time(0)
+                                         else v.isoformat(sep=" ") if isinstance(v, dt.datetime)
+                                         else str(v).upper() if isinstance(v, bool) else str(v)) for v in values]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if cells:
+            expected.append((number, cells))
+    frame = ours[0].frame
+    got = [(r[0], list(r[1:])) for r in frame.rows()]
+    got = [(n, cells[: max((i + 1 for i, c in enumerate(cells) if c is not None), default=0)]) for n, cells in got]
+    assert got == expected
