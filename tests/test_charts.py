@@ -7,6 +7,7 @@ reader notices first.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -18,9 +19,10 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from bilan_fixture import shared_context
 from pipeline import charts, maps
 from pipeline.charts.palette import NOT_REQUESTED, Palette
-from pipeline.charts.style import to_div
-from pipeline.fmt import NNBSP, fmt_dec, fmt_int, fmt_pct, fmt_signed_pct, plural
+from pipeline.charts.style import LINKS_META, to_div
+from pipeline.fmt import NNBSP, fmt_dec, fmt_int, fmt_pct, fmt_share, fmt_signed_pct, plural
 from pipeline.pages import build_pages
+from pipeline.pages.palette import CLASSE_RAMP, COUNT_CLASSES, NO_REQUEST, contrast, count_classes
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +71,10 @@ def test_share_charts_print_the_tables_percentages(dep):
     fig = charts.thematique_bars(dep)
     texts = list(fig.data[0].text)
     for s in dep.thematiques:
-        assert f"{fmt_pct(s.pct)} ({fmt_int(s.count)})" in texts
+        assert f"{fmt_share(s.pct, s.count)} ({fmt_int(s.count)})" in texts
+    # the 2021 table rounds Alimentation's single mission to 0 %: the chart says "< 1 %", never "0 %"
+    assert any(t.startswith(f"<{NNBSP}1{NNBSP}%") for t in texts)
+    assert not any(t.startswith(f"0{NNBSP}%") for t in texts)
     donut = charts.domaine_donut(dep)
     assert donut.data[0].textinfo == "text"       # our R2 percents, not Plotly's own rounding
     assert next(iter(donut.data[0].text)) == fmt_pct(dep.domaines[0].pct)
@@ -95,6 +100,22 @@ def test_figure_div_loads_nothing(dep):
     html = to_div(charts.prestation_bars(dep), "x")
     assert "<script src" not in html and "cdn" not in html.lower()
     assert '"locale": "fr"' in html and '"displaylogo": false' in html
+    # no mode bar anywhere (English tooltips, third-party links, focusable controls inside an image)
+    for fig in (charts.prestation_bars(dep), maps.canton_demandes_map(dep, maps.load_geometry(
+            str(shared_context().ref.dir), 2021))):
+        assert '"displayModeBar": false' in to_div(fig, "y")
+
+
+def test_bar_labels_and_map_classes_contrast(dep):
+    """Labels inside bars ≥ 4.5:1 on their bar; the first map class ≥ 3:1 against "aucune demande"."""
+    for fig in (charts.thematique_bars(dep), charts.prestation_bars(dep), charts.partenaire_bars(dep)):
+        bar = fig.data[0]
+        for fill, ink in zip(bar.marker.color, bar.insidetextfont.color, strict=True):
+            assert contrast(fill, ink) >= 4.5, (fill, ink)
+    assert contrast(COUNT_CLASSES[0], NO_REQUEST) >= 3
+    assert contrast(CLASSE_RAMP[0], NO_REQUEST) >= 3
+    assert count_classes(112) == [(1, 24), (25, 49), (50, 99), (100, 112)]
+    assert count_classes(1) == [(1, 1)]
 
 
 def test_map_rings_are_clockwise(geo):
@@ -104,24 +125,45 @@ def test_map_rings_are_clockwise(geo):
                 assert not poly.exterior.is_ccw
 
 
-def test_canton_map_counts_all_cantons(dep, geo):
+def test_canton_map_numbers_and_links_every_canton(dep, geo):
     fig = maps.canton_demandes_map(dep, geo)
-    choro = fig.data[0]
-    assert len(choro.locations) == 19
-    z = dict(zip(choro.locations, choro.z, strict=True))
-    assert all(z[c.code] == c.demandes for c in dep.cantons)
+    layers = [t for t in fig.data if t.type == "choropleth"]
+    seen = {}
+    for t in layers:
+        for loc, href in zip(t.locations, t.customdata, strict=True):
+            seen[loc] = (t.name, href)
+    assert len(seen) == 19
+    for c in dep.cantons:
+        name, href = seen[c.code]
+        assert href == f"cantons/{c.code}.html"
+        if c.demandes:    # the class of the legend holds the canton's count ("25 à 49 demandes")
+            bounds = [int(x.replace("\u202f", "")) for x in re.findall(r"[\d\u202f]+", name)]
+            assert bounds[0] <= c.demandes <= bounds[-1], (c.code, name)
+    numbers = next(t for t in fig.data if t.type == "scattergeo" and t.mode == "markers+text")
+    assert sorted(int(n) for n in numbers.text) == list(range(1, 20))     # all 19 cantons numbered
+    assert fig.layout.meta == LINKS_META                                  # a click opens the page
 
 
-def test_communes_map_greys_the_others(dep, ctx, geo):
+def test_communes_map_shows_the_others_apart(dep, ctx, geo):
     fig = maps.communes_classe_map(dep, ctx.ref_year, geo)
-    grey = next(t for t in fig.data if t.name == "Pas de demande")
+    none = next(t for t in fig.data if t.name == "aucune demande")
     requested = {c.code_insee for p in dep.cantons for c in p.communes}
-    assert set(grey.locations) == set(geo.communes["code_insee"]) - requested
+    assert set(none.locations) == set(geo.communes["code_insee"]) - requested
     shown = {loc for t in fig.data for loc in t.locations}
     assert shown == set(geo.communes["code_insee"])
     # each trace embeds only its own features (page weight)
     for t in fig.data:
         assert len(t.geojson["features"]) == len(t.locations)
+
+
+def test_urban_canton_map_keeps_its_scale(dep, ctx, geo):
+    """Valence-4 (a fraction of Valence) is not stretched over the card: the frame shows its
+    surroundings, drawn as neighbouring cantons."""
+    page = next(p for p in dep.cantons if p.code == "2618")
+    fig = maps.canton_communes_map(page, ctx.ref_year, geo)
+    lat = fig.layout.geo.lataxis.range
+    assert lat[1] - lat[0] >= 0.22
+    assert any(t.name == "cantons voisins" and len(t.locations) >= 3 for t in fig.data)
 
 
 def test_canton_map_cuts_split_communes(dep, ctx, geo):

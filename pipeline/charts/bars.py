@@ -11,16 +11,17 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from pipeline.charts.style import MUTED, base_layout, wrap
-from pipeline.fmt import fmt_int, fmt_pct
+from pipeline.charts.style import MUTED, TEXT, base_layout, sup, wrap
+from pipeline.fmt import fmt_int, fmt_share
 from pipeline.pages.models import Share
+from pipeline.pages.palette import text_on
 
 BAR_ROW_PX = 34
 
 
 def hover(share: Share, unit: str) -> str:
     """Hover text of a share: full label, count and percent, French formatted."""
-    return f"{share.label}<br>{fmt_int(share.count)} {unit} · {fmt_pct(share.pct)}"
+    return f"{sup(share.label)}<br>{fmt_int(share.count)} {unit} · {fmt_share(share.pct, share.count)}"
 
 
 def hbar(shares: Sequence[Share], unit: str = "missions", label_width: int = 30, use_short: bool = True) -> go.Figure:
@@ -34,9 +35,12 @@ def hbar(shares: Sequence[Share], unit: str = "missions", label_width: int = 30,
     fig = go.Figure(go.Bar(
         y=labels[::-1], x=[s.count for s in shares][::-1], orientation="h",
         marker={"color": [s.color for s in shares][::-1], "line": {"width": 0}},
-        text=[f"{fmt_pct(s.pct)} ({fmt_int(s.count)})" for s in shares][::-1],
-        # "auto": outside short bars, inside the long ones (so a narrow phone screen never cuts a label)
+        text=[f"{fmt_share(s.pct, s.count)} ({fmt_int(s.count)})" for s in shares][::-1],
+        # "auto": outside short bars, inside the long ones (so a narrow phone screen never cuts a label);
+        # inside, dark or white text, whichever reaches 4.5:1 on the bar's colour
         textposition="auto", insidetextanchor="end", cliponaxis=False, textangle=0,
+        insidetextfont={"color": [text_on(s.color) for s in shares][::-1]},
+        outsidetextfont={"color": TEXT},
         hovertext=[hover(s, unit) for s in shares][::-1], hovertemplate="%{hovertext}<extra></extra>",
     ))
     top = max((s.count for s in shares), default=1)
@@ -55,8 +59,9 @@ def donut(shares: Sequence[Share], unit: str = "missions", height: int = 380, le
         labels=[wrap(s.short or s.label, legend_width) for s in shares],
         values=[s.count for s in shares], hole=0.55, sort=False, direction="clockwise", rotation=0,
         marker={"colors": [s.color for s in shares], "line": {"color": "white", "width": 1.5}},
-        text=[fmt_pct(s.pct) if s.pct >= 3 else "" for s in shares], textinfo="text",
+        text=[fmt_share(s.pct, s.count) if s.pct >= 3 else "" for s in shares], textinfo="text",
         textposition="inside", insidetextorientation="horizontal",
+        insidetextfont={"color": [text_on(s.color) for s in shares]},
         hovertext=[hover(s, unit) for s in shares], hovertemplate="%{hovertext}<extra></extra>",
     ))
     base_layout(fig, height=height, legend=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from pipeline.charts.bars import donut, hbar
-from pipeline.charts.style import GRID, base_layout, wrap
-from pipeline.fmt import fmt_int, fmt_pct
+from pipeline.charts.style import GRID, TEXT, base_layout, wrap
+from pipeline.fmt import fmt_int, fmt_pct, fmt_share
 from pipeline.pages.models import Departement, Share
-from pipeline.pages.palette import DOMAINE_HUES, NOT_REQUESTED
+from pipeline.pages.palette import DOMAINE_HUES, NOT_REQUESTED, text_on
 
 
 def domaine_donut(dep: Departement) -> go.Figure:
@@ -41,24 +41,26 @@ def partenaire_type_donut(dep: Departement) -> go.Figure:
 
 
 def taille_communes_bars(dep: Departement) -> go.Figure:
-    """Per size class: communes that made a request (coloured) over all communes of the class (grey)."""
+    """Per size class: communes that made a request (coloured) over all communes of the class (grey);
+    the counts go in the category label, the bar carries only the share (short enough for a phone)."""
     rows = dep.taille
-    y = [wrap(r.classe, 22) for r in rows][::-1]
+    y = [f"{r.classe}<br><span style='font-size:11px'>{fmt_int(r.communes_demandeuses)} sur "
+         f"{fmt_int(r.communes_total)}</span>" for r in rows][::-1]
     fig = go.Figure([
         go.Bar(y=y, x=[r.communes_total for r in rows][::-1], orientation="h", marker={"color": NOT_REQUESTED},
-               hoverinfo="skip", text=[f"{fmt_int(r.communes_demandeuses)} sur {fmt_int(r.communes_total)} "
-                                       f"({fmt_pct(r.pct_communes)})" for r in rows][::-1],
-               textposition="outside", cliponaxis=False),
+               hoverinfo="skip", text=[fmt_share(r.pct_communes, r.communes_demandeuses) for r in rows][::-1],
+               textposition="outside", cliponaxis=False, outsidetextfont={"color": TEXT}),
         go.Bar(y=y, x=[r.communes_demandeuses for r in rows][::-1], orientation="h",
                marker={"color": [r.color for r in rows][::-1]},
                hovertext=[f"{r.classe}<br>{fmt_int(r.communes_demandeuses)} communes demandeuses sur "
-                          f"{fmt_int(r.communes_total)} ({fmt_pct(r.pct_communes)})" for r in rows][::-1],
+                          f"{fmt_int(r.communes_total)} ({fmt_share(r.pct_communes, r.communes_demandeuses)})"
+                          for r in rows][::-1],
                hovertemplate="%{hovertext}<extra></extra>"),
     ])
-    base_layout(fig, height=40 + 52 * len(rows))
+    base_layout(fig, height=40 + 56 * len(rows))
     top = max((r.communes_total for r in rows), default=1)
     fig.update_layout(barmode="overlay", bargap=0.25)
-    fig.update_xaxes(visible=False, range=[0, top * 1.55])
+    fig.update_xaxes(visible=False, range=[0, top * 1.22])
     return fig
 
 
@@ -80,22 +82,23 @@ def domaine_prestation_stacked(dep: Departement) -> go.Figure:
         first = next(iter(cells.values()))
         vals = [cells[d].pct if d in cells else 0 for d in domaines][::-1]
         traces.append(go.Bar(
-            y=y, x=vals, orientation="h", name=first.short, marker={"color": first.color},
+            y=y, x=vals, orientation="h", name=wrap(first.short, 40), marker={"color": first.color},
             text=[fmt_pct(v) if v >= 6 else "" for v in vals], textposition="inside",
-            insidetextanchor="middle", textangle=0,
-            hovertext=[f"{d}<br>{p} : {fmt_pct(cells[d].pct)} ({fmt_int(cells[d].count)} missions)"
+            insidetextanchor="middle", textangle=0, textfont={"color": text_on(first.color)},
+            hovertext=[f"{d}<br>{p} : {fmt_share(cells[d].pct, cells[d].count)} ({fmt_int(cells[d].count)} missions)"
                        if d in cells else "" for d in domaines][::-1],
             hovertemplate="%{hovertext}<extra></extra>"))
     fig = go.Figure(traces)
-    base_layout(fig, height=110 + 48 * len(domaines), legend=True)
-    # segments too narrow for their label hide it (the table under the chart has every value)
-    fig.update_layout(barmode="stack", bargap=0.3, legend={"traceorder": "normal", "y": -0.04},
-                      uniformtext={"minsize": 9, "mode": "hide"})
-    fig.update_xaxes(range=[0, 100], ticksuffix="\u202f%", gridcolor=GRID, tickvals=[0, 50, 100])
-    fig.update_yaxes(automargin=True)
-    # light text on the two darkest prestations, dark text elsewhere
-    for i, tr in enumerate(fig.data):
-        tr.textfont = {"color": "white" if i >= 2 else "#1F2937"}
+    base_layout(fig, height=150 + 48 * len(domaines), legend=True)
+    # segments too narrow for their label hide it (the table under the chart has every value); the
+    # axis is the whole 0–100 % (ticks above the bars, the legend below: they never collide)
+    fig.update_layout(barmode="stack", bargap=0.3, legend={"traceorder": "normal", "y": -0.02, "yanchor": "top"},
+                      uniformtext={"minsize": 9, "mode": "hide"}, margin={"t": 28})
+    ticks = [0, 25, 50, 75, 100]
+    fig.update_xaxes(range=[0, 100], gridcolor=GRID, tickvals=ticks, ticktext=[fmt_pct(t) for t in ticks],
+                     side="top", showline=False, zeroline=False, fixedrange=True)
+    fig.update_layout(margin={"t": 28, "r": 22})
+    fig.update_yaxes(automargin=True, fixedrange=True)
     return fig
 
 
@@ -157,6 +160,7 @@ def trends_domaine_bars(dep: Departement) -> go.Figure:
         fig.add_trace(go.Bar(x=[str(y) for y in years], y=vals, name=wrap(d, 30),
                              marker={"color": DOMAINE_HUES.get(d, "#8C8C8C")},
                              text=[fmt_pct(v) if v >= 5 else "" for v in vals], textposition="inside",
+                             textfont={"color": text_on(DOMAINE_HUES.get(d, "#8C8C8C"))},
                              textangle=0,
                              hovertext=[f"{d} {y} : {fmt_pct(cells[y]['pct'])} "
                                         f"({fmt_int(cells[y]['missions'])} missions)" if y in cells else ""

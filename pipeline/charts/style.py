@@ -6,6 +6,7 @@ fonts, and embed figures without loading anything from outside — one place set
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import plotly.graph_objects as go
@@ -17,21 +18,41 @@ TEXT = "#1F2937"
 MUTED = "#6B7280"
 GRID = "#E5E7EB"
 
-# Passed to Plotly.newPlot in the site. `locale: fr` uses assets/plotly-locale-fr.js (bundled, tiny);
-# the logo link and the lasso/select tools make no sense for these charts.
+# Passed to Plotly.newPlot in the site. No mode bar at all: its buttons (English tooltips, a link to
+# plotly's site, image download) are third-party UI, and focusable controls inside a chart that is an
+# image for assistive technology (role="img") are an accessibility error. `locale: fr` translates what
+# remains (the double-click hint); hover still shows each value, the table under each chart has them all.
 PLOTLY_CONFIG = {
     "displaylogo": False,
+    "displayModeBar": False,
     "locale": "fr",
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
-                               "hoverClosestCartesian", "hoverCompareCartesian"],
-    "toImageButtonOptions": {"format": "svg"},
+    "scrollZoom": False,
+    "doubleClick": False,
+    "showTips": False,
 }
+# A figure whose points carry a canton page in customdata (layout.meta = LINKS_META): a click opens it.
+LINKS_META = "liens-cantons"
+_LINKS_SCRIPT = """
+(function () {
+  var d = document.getElementById('{plot_id}');
+  var root = document.body.getAttribute('data-root') || '';
+  d.on('plotly_click', function (e) {
+    var p = e && e.points && e.points[0];
+    if (p && p.customdata) { window.location.href = root + p.customdata; }
+  });
+})();
+"""
 
 
 def wrap(label: str, width: int = 28) -> str:
-    """Break a long category label over lines (Plotly only breaks on <br>)."""
-    return "<br>".join(textwrap.wrap(label, width)) or label
+    """Break a long category label over lines (Plotly only breaks on <br>); ^er^ → <sup>er</sup>."""
+    return sup("<br>".join(textwrap.wrap(label, width)) or label)
+
+
+def sup(text: str) -> str:
+    """Superscripts marked ^…^ by pipeline.fmt.ordinal as Plotly's <sup> tags."""
+    return re.sub(r"\^([^\^\s<>]{1,8})\^", r"<sup>\1</sup>", text)
 
 
 def base_layout(fig: go.Figure, height: int, legend: bool = False, **extra) -> go.Figure:
@@ -62,10 +83,8 @@ def to_div(fig: go.Figure, div_id: str) -> str:
     include_plotlyjs=False: the site ships one shared assets/plotly.min.js; include_mathjax=False:
     nothing may be fetched from a CDN.
     """
-    # Bars and donuts have their data table under them; their mode bar only hid the top labels.
-    # Maps keep it (zoom).
-    is_map = any(t.type in ("choropleth", "scattergeo") for t in fig.data)
-    config = PLOTLY_CONFIG if is_map else {**PLOTLY_CONFIG, "displayModeBar": False}
+    links = fig.layout.meta == LINKS_META
     return fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False,
-                       config=config, div_id=div_id, default_width="100%",
+                       config=PLOTLY_CONFIG, div_id=div_id, default_width="100%",
+                       post_script=_LINKS_SCRIPT if links else None,
                        default_height=f"{fig.layout.height or 400}px")

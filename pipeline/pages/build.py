@@ -184,11 +184,12 @@ def _cantons(ctx: BuildContext, pal: Palette, them_order: list[str], prest_order
         prestations = _shares(prest, "prestation", pal.prestation, short=sigles)
         official = canton_name(ctx.ref.dir, code, c["nom"])
         n_comm, n_dem, n_mis = (int(row.get(k) or 0) for k in ("communes_concernees", "demandes", "missions"))
+        n_total = int(c.get(n_col) or pool.height)
         phrases = prose.canton_phrases(n_comm, n_dem, n_mis)
         pages.append(CantonPage(
             code=code, label=official.nom, nom=official.complet, de_label=official.de,
             label_rapport=c["label_rapport"],
-            communes_concernees=n_comm, communes_total=int(c.get(n_col) or pool.height),
+            communes_concernees=n_comm, communes_total=n_total, communes_note=prose.canton_communes_note(n_total),
             demandes=n_dem, missions=n_mis,
             thematiques=thematiques, prestations=prestations, communes=communes,
             split_communes=pool.filter(pl.col("multi_canton"))["code_insee"].to_list(),

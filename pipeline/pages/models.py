@@ -114,6 +114,7 @@ class CantonPage:
     communes_phrase: str = ""  # "16 communes concernées" (report wording)
     demandes_phrase: str = ""  # "33 demandes"
     missions_phrase: str = ""  # "41 missions"
+    communes_note: str = ""    # "sur 28 communes du canton", "sur 1 commune du canton"
     rounding_note: str = ""    # why two equal counts show different percentages, when they do
     title: str = ""            # "Canton de la Drôme des Collines"
 

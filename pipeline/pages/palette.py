@@ -29,11 +29,52 @@ BORDER = "#FFFFFF"
 # Prestations go from light advice to full delegation: an ordered blue-green ramp (light → dark).
 PRESTATION_RAMP = ["#C7E9C0", "#74C476", "#31A354", "#006D5B", "#01403A"]
 # Commune size classes, small → large: ordered orange-red ramp (light → dark), printable in grey too.
-CLASSE_RAMP = ["#FDBB84", "#F0623F", "#B81D13", "#5C0000"]
+# The lightest class stays ≥ 3:1 against white, the colour of "aucune demande" on maps.
+CLASSE_RAMP = ["#F0623F", "#B81D13", "#7A0E0E", "#3A0505"]
 PARTENAIRE_TYPE = {"cd26": "#0072B2", "externe": "#E69F00"}
 PARTENAIRE_TYPE_LABEL = {"cd26": "Services du Département (CD26)", "externe": "Partenaires extérieurs"}
-# Sequential ramp for counts on maps (white-ish → dark blue), colour-blind safe.
+# Sequential ramp for counts on maps (kept for callers; maps now use discrete COUNT_CLASSES).
 COUNT_SCALE = [[0.0, "#DEEBF7"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
+# Maps: "aucune demande" is white with a grey outline; the first class is ≥ 3:1 against it, so one
+# demande never looks like none. Neighbouring cantons (context only) are light grey.
+NO_REQUEST = "#FFFFFF"
+NO_REQUEST_LINE = "#9CA3AF"
+NEIGHBOUR = "#E5E7EB"
+OUTLINE = "#374151"
+COUNT_CLASSES = ["#3B8BC2", "#1F6AA8", "#0B4A8B", "#062D5C"]
+NICE_BOUNDS = (1, 2, 3, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
+
+
+def luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of '#RRGGBB'."""
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """Dark or white text, whichever contrasts more with the fill (≥ 4.5:1 for every colour used)."""
+    return "#111827" if contrast("#111827", fill) >= contrast("#FFFFFF", fill) else "#FFFFFF"
+
+
+def count_classes(max_value: int, k: int = 4) -> list[tuple[int, int]]:
+    """Up to k classes of whole counts, with round lower bounds: (1, 24), (25, 49), (50, 99), (100, 112).
+
+    Why discrete classes: whole counts on a continuous ramp make 1 and 2 look alike and the colour bar
+    repeats ticks; a legend of integer ranges reads like the report's tables.
+    """
+    if max_value < 1:
+        return []
+    lows = [1, *[b for b in NICE_BOUNDS if 1 < b <= max_value][-(k - 1):]] if k > 1 else [1]
+    return [(lo, (lows[i + 1] - 1) if i + 1 < len(lows) else max_value) for i, lo in enumerate(lows)]
 
 
 def _mix(hex_colour: str, target: tuple[int, int, int], t: float) -> str:

@@ -80,7 +80,7 @@ CHARTS: dict[str, dict[str, str]] = _t({
                                 "communes de la même taille."},
     "taille_demandes": {"title": "Demandes des communes selon leur taille"},
     "map_communes": {"title": "Carte des communes ayant fait une demande, par taille",
-                     "note": "Les communes sans demande sont en gris clair. Le détail par commune figure "
+                     "note": "Les communes sans demande sont en blanc. Le détail par commune figure "
                              "sur la page de chaque canton."},
     "domaines": {"title": "Missions par domaine"},
     "thematiques": {"title": "Missions par thématique"},
@@ -98,7 +98,7 @@ CHARTS: dict[str, dict[str, str]] = _t({
                            "note": "Missions par thématique, en pourcentage des missions du canton."},
     "canton_prestations": {"title": "Types de prestations"},
     "canton_map": {"title": "Communes du canton ayant fait une demande",
-                   "note": "Les communes sans demande sont en gris clair ; les cantons voisins en gris."},
+                   "note": "Les communes sans demande sont en blanc ; les cantons voisins en gris clair."},
 })
 
 TABLE_CAPTIONS: dict[str, str] = _t({
@@ -171,6 +171,10 @@ def canton_kicker(de_label: str) -> str:
 def canton_phrases(communes: int, demandes: int, missions: int) -> tuple[str, str, str]:
     return (plural(communes, "commune concernée", "communes concernées"), plural(demandes, "demande"),
             plural(missions, "mission"))
+
+
+def canton_communes_note(total: int) -> str:
+    return f"sur {plural(total, 'commune')} du canton"
 
 
 def quality_lead(t: dict[str, int]) -> str:
