@@ -107,6 +107,10 @@ def test_hidden_sheet_with_an_older_copy_does_not_override(tmp_path, state):
     [skipped] = [c for c in counts if c.ignore]
     assert skipped.feuille == "Ancien" and "masquée" in skipped.ignore and not skipped.refuse
     assert db_rows(tmp_path / "w.duckdb", "SELECT id_mission, objet FROM missions") == [("H1", "version actuelle")]
+    # the data-quality page and `validate` list the sheet that was not loaded, with why
+    logged = db_rows(tmp_path / "w.duckdb", "SELECT feuille, refuse FROM load_log ORDER BY load_id")
+    assert logged[0] == ("Ancien", skipped.ignore) and logged[1] == ("Missions", None)
+    assert ingest_paths([f], db=tmp_path / "w.duckdb")[0].deja_charge      # reloading changes nothing
 
 
 def test_only_hidden_sheets_refuses_the_file(tmp_path):

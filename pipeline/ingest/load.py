@@ -67,7 +67,8 @@ def _ingest_sheets(con: duckdb.DuckDBPyConnection, path: Path, sha: str, ref: Re
     results: list[LoadCounts] = []
     tables, not_tables = [], []
     for sheet in sheets:
-        if sheet.ignoree:       # a hidden or chart sheet: not loaded, and said
+        if sheet.ignoree:       # a hidden or chart sheet: not loaded, said, and logged (data-quality page)
+            log_refused(con, sheet.fichier, sheet.chemin, sheet.feuille, sha, sheet.format, sheet.ignoree)
             results.append(LoadCounts(sheet.fichier, sheet.feuille, ignore=sheet.ignoree))
             continue
         try:
