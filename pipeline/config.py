@@ -67,3 +67,15 @@ XLSX_MAX_SECONDS = float(os.environ.get("BILAN_XLSX_MAX_SECONDS") or 120)
 # The département's code: every commune code must start with it.
 DEPARTEMENT = "26"
 DEMO_DB = DEMO_DIR / "warehouse.duckdb"    # `bilan demo` starts a fresh warehouse here, never the analysts' one
+
+# --- Ingest at scale: bounded memory whatever the size of the exports ---
+# DuckDB spills to disk past its memory limit instead of growing (temp files go next to the warehouse,
+# in "<warehouse>.tmp", DuckDB's own default place). One limit for the warehouse connection, one for
+# the in-memory connection that streams a CSV file in batches.
+DUCKDB_MEMORY_LIMIT = os.environ.get("BILAN_DUCKDB_MEMORY") or "600MB"
+DUCKDB_READ_MEMORY = "256MB"
+DUCKDB_THREADS = int(os.environ.get("BILAN_THREADS") or min(4, os.cpu_count() or 1))
+# Rows cleaned and merged at a time: bounds the Python/Polars side of the ingest.
+INGEST_BATCH_ROWS = 200_000
+# Temporary UTF-8 copies of exports that needed transcoding (Windows-1252, UTF-16, CR line ends).
+INGEST_TMP: Path | None = Path(os.environ["BILAN_TMP"]) if os.environ.get("BILAN_TMP") else None

@@ -168,8 +168,10 @@ def _merge_moved(con, c: ReplayCounts, moved: pl.DataFrame) -> None:
     con.execute("CREATE OR REPLACE TEMP VIEW incoming AS SELECT * EXCLUDE (h) FROM replay_hashed "
                 "WHERE id_mission NOT IN (SELECT id_mission FROM replay_later)")
     _merge(con)
+    # merge.sql gives a verdict to the rows whose id it met before (merge_touched); the others are new
     d2, c2 = con.execute("SELECT count(*) FILTER (WHERE verdict = 'duplicate'), "
-                         "count(*) FILTER (WHERE verdict = 'conflict') FROM merge_verdicts").fetchall()[0]
+                         "count(*) FILTER (WHERE verdict = 'conflict') FROM merge_touched").fetchall()[0]
+    con.execute("DROP TABLE merge_touched")
     c.doublons += dup + d2
     c.conflits += conf + c2
     con.execute("DROP VIEW incoming")

@@ -161,8 +161,12 @@ def test_personal_data_never_reaches_the_warehouse(tmp_path):
     rows = [row("C1", "V1", "01/06/2021", "Mairie de Crest", CREST,
                 objet="Rappeler M. Durand au 06 12 34 56 78 ou durand@crest.fr",
                 contact="M. Durand", email="durand@crest.fr", tel="04 75 00 11 22")]
+    rows.append(row("C2", "V1", "01/06/2021", "Mairie de Crest", CREST, theme="Inconnue",   # quarantined: kept as read
+                    objet="Rappeler M. Durand au 06 12 34 56 78 ou durand@crest.fr",
+                    contact="M. Durand", email="durand@crest.fr", tel="04 75 00 11 22"))
     header = [*HEADER, "Nom de l'élu", "Observations"]
-    rows[0] += ["Mme Élue", "joindre +33 4 75 00 11 22 / elu@crest.fr"]
+    for r in rows:
+        r += ["Mme Élue", "joindre +33 4 75 00 11 22 / elu@crest.fr"]
     db = tmp_path / "w.duckdb"
     ingest_paths([write_csv(tmp_path / "perso.csv", rows, header=header)], db=db)
     with duckdb.connect(str(db), read_only=True) as con:
@@ -170,7 +174,7 @@ def test_personal_data_never_reaches_the_warehouse(tmp_path):
                            for t in ("missions", "raw_rows", "quarantine", "load_log")], default=str)
     for secret in ("durand@crest.fr", "06 12 34 56 78", "04 75 00 11 22", "elu@crest.fr", "Mme Élue", "M. Durand\""):
         assert secret not in dump
-    assert "Observations" in dump                                # other columns are kept, redacted
+    assert "Observations" in dump                                # other columns are kept (row as read), redacted
 
 
 @pytest.mark.parametrize(("content", "reason"), [

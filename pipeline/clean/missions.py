@@ -113,12 +113,19 @@ def clean_rows(rows: pl.DataFrame, ref: Ref) -> tuple[pl.DataFrame, pl.DataFrame
         _reason(pl.col("partenaire_brut").is_null(), "partenaire manquant"),
         _reason(pl.col("partenaire_raison").is_not_null(), pl.col("partenaire_raison")),
     ]
+    if "debordement" in df.columns:   # a CSV row wider than its header: its cells may be shifted
+        reasons.insert(0, _reason(pl.col("debordement").is_not_null(),
+                                  pl.lit("ligne plus large que l'en-tête, cellules en trop : ") + _quote("debordement")))
     df = df.with_columns(pl.concat_list(reasons).list.drop_nulls().list.join("; ").alias("raison"))
     bad = pl.col("raison") != ""
 
     quarantine = df.filter(bad).select(
         "ligne", "id_mission", pl.when(in_range).then(pl.col("annee")).alias("annee"), "raison", "valeurs",
-    ).with_columns(redact_expr("raison"))   # a reason quotes the value it could not resolve
+    )
+    if isinstance(quarantine.schema["valeurs"], pl.Struct):   # the row as read, as JSON for quarantined rows only
+        quarantine = quarantine.with_columns(pl.col("valeurs").struct.json_encode())
+    # a reason quotes the value it could not resolve; the row as read may hold an address in a coded column
+    quarantine = quarantine.with_columns(redact_expr("raison"), redact_expr("valeurs"))
     return _missions(df.filter(~bad), ref), quarantine
 
 

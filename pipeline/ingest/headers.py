@@ -39,12 +39,26 @@ class NoHeader(Exception):
 
 @dataclass
 class Table:
-    """A sheet with its header mapped: canonical text columns + ligne + valeurs (row as read, JSON)."""
+    """A sheet with its header mapped: canonical text columns + ligne + valeurs (row as read)."""
 
     frame: pl.DataFrame
     header_line: int
     mapping: dict[str, str]          # canonical field → header as read
     personal_dropped: list[str]      # headers dropped as personal data
+
+
+@dataclass
+class HeaderPlan:
+    """How a sheet's rows become a table: found once from the head, applied to every batch."""
+
+    header_line: int
+    mapping: dict[str, str]          # canonical field → header as read
+    personal_dropped: list[str]      # headers dropped as personal data
+    names: list[str]                 # name (as read, made unique) of each kept column
+    keep: list[int]                  # cell index of each kept column
+    fields: dict[str, str]           # canonical field → kept column name
+    free_text: list[str]             # kept columns that are free text (redacted)
+    header_width: int                # cells up to the header's last non-empty one
 
 
 def is_personal(header_key: str, ref: Ref) -> bool:
@@ -82,8 +96,8 @@ def find_header(sheet: RawSheet, ref: Ref) -> tuple[int, dict[int, str]]:
     raise NoHeader(f"colonnes obligatoires absentes ligne {head[best[0]][0]} : " + ", ".join(missing), partial=True)
 
 
-def to_table(sheet: RawSheet, ref: Ref) -> Table:
-    """The sheet's data rows under canonical names, plus the row as read (without personal data)."""
+def header_plan(sheet: RawSheet, ref: Ref) -> HeaderPlan:
+    """Find the header in the sheet's first rows and decide what becomes of each column."""
     idx, mapping = find_header(sheet, ref)
     header_line, header_cells = sheet.head_rows(idx + 1)[idx]
     names: list[str] = []
@@ -98,20 +112,44 @@ def to_table(sheet: RawSheet, ref: Ref) -> Table:
             name += " (bis)"
         names.append(name)
         keep.append(i)
-    data = sheet.frame.slice(idx + 1)
-    raw = data.select([pl.col(f"c{i}").alias(n) for n, i in zip(names, keep, strict=True)])
-    # Free text may still hold an e-mail or a phone number: redact it in every column (coded ones too,
-    # for the row as read); the coded fields themselves are read unredacted (a stray value in them
-    # cannot be resolved: the row is quarantined and its reason is redacted).
-    coded = {canon for f, canon in ((f, names[keep.index(i)]) for i, f in mapping.items()) if f in _CODED}
-    as_read = raw
-    raw = raw.with_columns(redact_expr(n) for n in names)
-    by_field = {field: header_cells[i] or f"colonne {i + 1}" for i, field in mapping.items()}
     canon = {field: names[keep.index(i)] for i, field in mapping.items()}
-    frame = raw.select(
-        data.get_column("ligne"),
-        *[(as_read.get_column(canon[f]) if canon.get(f) in coded else pl.col(canon[f])).alias(f)
-          if f in canon else pl.lit(None, dtype=pl.Utf8).alias(f) for f in FIELDS],
-        pl.struct(names).struct.json_encode().alias("valeurs") if names else pl.lit("{}").alias("valeurs"),
+    coded = {canon[f] for f in canon if f in _CODED}
+    by_field = {field: header_cells[i] or f"colonne {i + 1}" for i, field in mapping.items()}
+    # A CSV row wider than its header has a separator too many somewhere: its cells are shifted. (In a
+    # workbook, a column without a header is just an unnamed column, kept as read.)
+    width = max((i + 1 for i, c in enumerate(header_cells) if c), default=0) \
+        if sheet.format.startswith("csv") else len(header_cells)
+    return HeaderPlan(header_line, by_field, personal, names, keep, canon,
+                      [n for n in names if n not in coded], width)
+
+
+def apply_header(plan: HeaderPlan, rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows (ligne, c0..cN) below the header → canonical text columns, `valeurs` (the row as read, a
+    struct: personal columns dropped, e-mails and phones redacted in every column, coded ones too) and
+    `debordement` (the non-empty cells past the header's last column, which a row wider than its
+    header carries). The coded fields themselves are read unredacted (a stray value in them cannot be
+    resolved: the row is quarantined and its reason is redacted)."""
+    data = rows.filter(pl.col("ligne") > plan.header_line)
+    present = set(data.columns)
+    as_read = data.select(pl.col("ligne"), *[(pl.col(f"c{i}") if f"c{i}" in present else pl.lit(None, dtype=pl.Utf8))
+                                             .alias(n) for n, i in zip(plan.names, plan.keep, strict=True)])
+    raw = as_read.with_columns(redact_expr(n) for n in plan.names)
+    coded = set(plan.names) - set(plan.free_text)
+    extra = [n for n, i in zip(plan.names, plan.keep, strict=True) if i >= plan.header_width]
+    overflow = (pl.concat_str([pl.col(c) for c in extra], separator=" | ", ignore_nulls=True).replace("", None)
+                if extra else pl.lit(None, dtype=pl.Utf8))
+    return raw.select(
+        "ligne",
+        *[((as_read.get_column(plan.fields[f]) if plan.fields[f] in coded else pl.col(plan.fields[f])).alias(f)
+           if f in plan.fields else pl.lit(None, dtype=pl.Utf8).alias(f)) for f in FIELDS],
+        pl.struct(plan.names).alias("valeurs") if plan.names else pl.lit("{}").alias("valeurs"),
+        overflow.alias("debordement"),
     )
-    return Table(frame, header_line, by_field, personal)
+
+
+def to_table(sheet: RawSheet, ref: Ref) -> Table:
+    """The sheet's data rows under canonical names, plus the row as read (without personal data)."""
+    plan = header_plan(sheet, ref)
+    frame = pl.concat([apply_header(plan, b) for b in sheet.batches(1 << 30)], how="vertical")
+    return Table(frame, plan.header_line, plan.mapping, plan.personal_dropped)
+

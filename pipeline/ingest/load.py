@@ -12,13 +12,14 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline import config
 from pipeline.clean.missions import clean_rows
 from pipeline.ingest.detect import scan
-from pipeline.ingest.headers import NoHeader, to_table
-from pipeline.ingest.readers import UnreadableFile, file_hash, read_export
+from pipeline.ingest.headers import HeaderPlan, NoHeader, apply_header, header_plan
+from pipeline.ingest.readers import CountMismatch, RawSheet, UnreadableFile, file_hash, mismatch_message, read_export
 from pipeline.ref import Ref, load_ref
 from pipeline.text import redact
-from pipeline.warehouse.store import LoadCounts, connect, log_refused, seen_hash, store_sheet
+from pipeline.warehouse.store import LoadCounts, SheetLoad, connect, log_refused, seen_hash
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -54,41 +55,88 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ref: Ref) -> list[Lo
             return [LoadCounts(path.name, None, refuse=f"{refusal} (déjà refusé le {when})")]
         return [LoadCounts(path.name, None, deja_charge=True)]
     try:
-        return _ingest_sheets(con, path, sha, ref)
+        sheets = read_export(path, sha, stream=True)
     except UnreadableFile as exc:
         reason = str(exc)
     except Exception as exc:
         reason = _unexpected(exc)
+    else:
+        try:
+            return _load_file(con, path, sha, sheets, ref)
+        except UnreadableFile as exc:
+            reason = str(exc)
+        except Exception as exc:
+            reason = _unexpected(exc)
+        finally:
+            for sheet in sheets:
+                sheet.close()
     return [log_refused(con, path.name, str(path), None, sha, None, redact(reason) or reason)]
 
 
-def _ingest_sheets(con: duckdb.DuckDBPyConnection, path: Path, sha: str, ref: Ref) -> list[LoadCounts]:
-    sheets = read_export(path, sha)
+def _load_file(con: duckdb.DuckDBPyConnection, path: Path, sha: str, sheets: list[RawSheet],
+               ref: Ref) -> list[LoadCounts]:
+    """All the sheets of a file in one transaction: a failure leaves nothing of the file. When DuckDB
+    reads a CSV's records otherwise than the independent count, the file is read again with Python's
+    csv module; when that disagrees too, it is refused."""
+    for exact in (False, True):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            results = _load_sheets(con, path, sha, sheets, ref, exact)
+        except CountMismatch as exc:
+            con.execute("ROLLBACK")
+            if exact:
+                raise UnreadableFile(mismatch_message(exc)) from exc
+            continue
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+        return results
+    raise AssertionError("unreachable")
+
+
+def _load_sheets(con: duckdb.DuckDBPyConnection, path: Path, sha: str, sheets: list[RawSheet],
+                 ref: Ref, exact: bool) -> list[LoadCounts]:
     results: list[LoadCounts] = []
-    tables, not_tables = [], []
+    plans, not_tables = [], []
     for sheet in sheets:
         if sheet.ignoree:       # a hidden or chart sheet: not loaded, said, and logged (data-quality page)
             log_refused(con, sheet.fichier, sheet.chemin, sheet.feuille, sha, sheet.format, sheet.ignoree)
             results.append(LoadCounts(sheet.fichier, sheet.feuille, ignore=sheet.ignoree))
             continue
         try:
-            tables.append((sheet, to_table(sheet, ref)))
+            plans.append((sheet, header_plan(sheet, ref)))
         except NoHeader as exc:
             if exc.partial:   # a table whose required columns are missing: refused, and said
                 results.append(log_refused(con, sheet.fichier, sheet.chemin, sheet.feuille, sha, sheet.format, str(exc)))
             else:
                 not_tables.append((sheet, exc))
     # A workbook's notes or empty sheets are not an error as long as another sheet is a table.
-    if not tables and not any(r.refuse for r in results) and not_tables:
+    if not plans and not any(r.refuse for r in results) and not_tables:
         first, why = not_tables[0]
         feuille = first.feuille if len(sheets) > 1 else None
         results.append(log_refused(con, path.name, str(path), feuille, sha, first.format, str(why)))
-    cleaned = [(sheet, table, *clean_rows(table.frame, ref)) for sheet, table in tables]
-    for sheet, table, missions, quarantine in cleaned:
-        results.append(store_sheet(con, fichier=sheet.fichier, chemin=sheet.chemin, feuille=sheet.feuille,
-                                   sha256=sha, fmt=sheet.format, rows=table.frame, missions=missions,
-                                   quarantine=quarantine))
+    for sheet, plan in plans:
+        results.append(load_sheet(con, sheet, plan, ref, exact))
     return results
+
+
+def load_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPlan, ref: Ref,
+               exact: bool = False) -> LoadCounts:
+    """Stream a sheet's rows through header mapping and cleaning into the warehouse, a batch at a
+    time (inside the caller's transaction). The rows counted are the file's own records below the
+    header (an independent count for a CSV), so `lignes_lues` is what is in the file."""
+    load = SheetLoad(con, fichier=sheet.fichier, chemin=sheet.chemin, feuille=sheet.feuille,
+                     sha256=sheet.sha256, fmt=sheet.format)
+    for batch in sheet.batches(config.INGEST_BATCH_ROWS, exact=exact):
+        table = apply_header(plan, batch)
+        if table.height:
+            missions, quarantine = clean_rows(table, ref)
+            load.add(missions, quarantine)
+    expected = None
+    if sheet.enregistrements is not None:
+        expected = int((sheet.enregistrements > plan.header_line).sum())
+    return load.finish(expected)
 
 
 def ingest_paths(paths: Iterable[Path], db: Path | None = None, ref: Ref | None = None,

@@ -12,11 +12,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
+from pipeline import config
 from pipeline.ingest import detect
 
 csv.field_size_limit(10_000_000)
@@ -26,11 +29,25 @@ class UnreadableFile(Exception):
     """The file cannot be read as a table at all; the message is the one line shown to the user."""
 
 
+class CountMismatch(Exception):
+    """The reader did not produce the records the independent count found (csvcount.py)."""
+
+
+def mismatch_message(exc: CountMismatch) -> str:
+    line = exc.args[0] if exc.args else "?"
+    return (f"le fichier ne se relit pas ligne pour ligne à partir de la ligne {line} "
+            "(guillemets ou fins de ligne irréguliers) : rien n'en est chargé")
+
+
 @dataclass
 class RawSheet:
-    """One table as read: a frame of text cells `c0..cN` (None for empty) and the line of each row.
+    """One table as read: text cells `c0..cN` (None for empty) and the line of each row.
 
-    Rows with no value at all are left out (they are not data); their lines still count.
+    `frame` holds every row of a workbook sheet, or only the first records of a CSV file (title lines,
+    header, first data rows: what header detection looks at); `batches()` gives every row, a bounded
+    number at a time, streamed from the file for a CSV. Rows with no value at all are left out (they are
+    not data); their lines still count. `enregistrements`: the records of the file by an independent
+    count (CSV), to be compared with what the reader produced.
     """
 
     fichier: str
@@ -40,16 +57,49 @@ class RawSheet:
     feuille: str | None
     frame: pl.DataFrame = field(default_factory=pl.DataFrame)
     ignoree: str | None = None      # a workbook sheet not loaded, and why (hidden sheet, chart sheet)
+    stream: Callable[[int, bool], Iterator[pl.DataFrame]] | None = None
+    enregistrements: np.ndarray | None = None
+    cleanup: Callable[[], None] | None = None
 
     def head_rows(self, n: int) -> list[tuple[int, list[str | None]]]:
         """The first n rows as (line, cells): what header detection looks at."""
         cells = [c for c in self.frame.columns if c != "ligne"]
         return [(r[0], list(r[1:])) for r in self.frame.head(n).select("ligne", *cells).iter_rows()]
 
+    def batches(self, size: int, exact: bool = False) -> Iterator[pl.DataFrame]:
+        """Every row, at most `size` at a time. `exact`: read with Python's csv module rather than
+        DuckDB (slower; used when DuckDB's records disagree with the independent count)."""
+        if self.stream is not None:
+            yield from self.stream(size, exact)
+            return
+        for offset in range(0, self.frame.height, size):
+            yield self.frame.slice(offset, size)
 
-def _frame(rows: list[tuple[int, list[str | None]]]) -> pl.DataFrame:
-    """(line, cells) rows → the RawSheet frame (cells padded to the widest row)."""
-    width = max((len(c) for _, c in rows), default=0)
+    def materialize(self) -> RawSheet:
+        """Every row in `frame` (for callers that want the whole sheet at once: small files)."""
+        if self.stream is not None:
+            try:
+                frames = list(self.batches(1 << 30))
+            except CountMismatch:
+                try:
+                    frames = list(self.batches(1 << 30, exact=True))
+                except CountMismatch as exc:
+                    raise UnreadableFile(mismatch_message(exc)) from exc
+            finally:
+                self.close()
+            self.frame = pl.concat(frames, how="vertical") if frames else self.frame.clear()
+            self.stream = None
+        return self
+
+    def close(self) -> None:
+        if self.cleanup is not None:
+            self.cleanup()
+            self.cleanup = None
+
+
+def _frame(rows: list[tuple[int, list[str | None]]], width: int | None = None) -> pl.DataFrame:
+    """(line, cells) rows → the RawSheet frame (cells padded to `width`, or to the widest row)."""
+    width = max((len(c) for _, c in rows), default=0) if width is None else width
     data: dict[str, list[int] | list[str | None]] = {"ligne": [line for line, _ in rows]}
     for i in range(width):
         data[f"c{i}"] = [cells[i] if i < len(cells) else None for _, cells in rows]
@@ -64,8 +114,9 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_export(path: Path, sha256: str | None = None) -> list[RawSheet]:
-    """All the tables of a file (one per XLSX sheet, one for a CSV)."""
+def read_export(path: Path, sha256: str | None = None, stream: bool = False) -> list[RawSheet]:
+    """All the tables of a file (one per XLSX sheet, one for a CSV). `stream`: a CSV's rows are left
+    in the file, to be read with `batches()` (the ingest); otherwise they are all in `frame`."""
     path = Path(path)
     sha = sha256 or file_hash(path)
     try:
@@ -80,7 +131,8 @@ def read_export(path: Path, sha256: str | None = None) -> list[RawSheet]:
         return read_workbook(path, sha)
     if kind == detect.OLE2:
         raise UnreadableFile(detect.OLE2_MESSAGE)
-    return [_read_csv(path, sha)]
+    sheet = _read_csv(path, sha)
+    return [sheet if stream else sheet.materialize()]
 
 
 # --- CSV -------------------------------------------------------------------------------------------
@@ -97,14 +149,6 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
-
-
-def _head(data: bytes, size: int = 1 << 20) -> bytes:
-    """The first MiB cut after a line end (a multi-byte character is never split)."""
-    if len(data) <= size:
-        return data
-    cut = data.rfind(b"\n", 0, size)
-    return data[: cut + 1] if cut > 0 else data[:size]
 
 
 def sniff_separator(text: str) -> str:
@@ -129,48 +173,6 @@ def sniff_separator(text: str) -> str:
     return best
 
 
-_SEP_NAMES = {";": ";", ",": ",", "\t": "tab", "|": "|"}
-
-
-_HEAD_RECORDS = 40
-
-
-def _read_csv(path: Path, sha: str) -> RawSheet:
-    """Title lines are read with Python's csv module; the table itself, from its first full-width
-    record on, with Polars (Rust, multi-threaded): a million-row export reads in seconds."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise UnreadableFile("fichier vide")
-    if b"\x00" in data[:4096]:
-        raise UnreadableFile("fichier binaire : ni CSV ni XLSX")
-    # Title lines and header come from the first MiB; a large UTF-8 file is never decoded in Python.
-    head_bytes = _head(data)
-    text, encoding = decode(head_bytes)
-    if encoding not in ("utf-8", "utf-8-bom") or len(data) <= len(head_bytes):
-        text, encoding = decode(data)
-    sep = sniff_separator(text)
-    head = _python_records(text[: 1 << 20], sep, limit=_HEAD_RECORDS)
-    width = max(len(c) for _, c in head)
-    start = next(i for i, (_, c) in enumerate(head) if len(c) == width)
-    first_line = head[start][0]
-    raw = data[3:] if encoding == "utf-8-bom" else data
-    body_bytes = raw[_line_offset(raw, first_line):] if encoding.startswith("utf-8") else \
-        text[_line_offset(text, first_line):].encode("utf-8")
-    try:
-        body = _polars_records(body_bytes, sep, first_line)
-    except pl.exceptions.PolarsError as exc:
-        if encoding.startswith("utf-8") and "utf" in str(exc).lower():   # not UTF-8 after the first MiB
-            text, encoding = data.decode("cp1252", errors="replace"), "windows-1252"
-            body_bytes = text[_line_offset(text, first_line):].encode("utf-8")
-            body = _polars_records(body_bytes, sep, first_line)
-        else:
-            body = _frame(_python_records(body_bytes.decode("utf-8", errors="replace"), sep, first_line=first_line))
-    fmt = f"csv {encoding} {_SEP_NAMES[sep]}"
-    title = _frame([r for r in head[:start] if any(r[1])]) if start else None
-    frame = pl.concat([title, body], how="diagonal") if title is not None and title.height else body
-    cols = ["ligne"] + [f"c{i}" for i in range(width)]
-    return RawSheet(path.name, str(path), sha, fmt, None, frame.select([c for c in cols if c in frame.columns]))
-
 
 def _python_records(text: str, sep: str, limit: int | None = None, first_line: int = 1):
     """(start line, cells) of each non-empty record, with Python's csv module (exact line numbers)."""
@@ -191,24 +193,149 @@ def _python_records(text: str, sep: str, limit: int | None = None, first_line: i
     return out
 
 
-def _line_offset(text: str | bytes, line: int) -> int:
-    """Offset where physical line `line` (1-based) starts, in a str or in bytes."""
-    offset = 0
-    for _ in range(line - 1):
-        offset = (text.index("\n", offset) if isinstance(text, str) else text.index(b"\n", offset)) + 1
-    return offset
+_SEP_NAMES = {";": ";", ",": ",", "\t": "tab", "|": "|"}
+_HEAD_BYTES = 1 << 20
+_HEAD_RECORDS = 40
+_ASCII_BLANK = " \t\r\n"
 
 
-def _polars_records(body: bytes, sep: str, first_line: int) -> pl.DataFrame:
-    """All records of `body` (which starts with the widest record); a record's line is the first line
-    plus the records and embedded line breaks before it."""
-    df = pl.read_csv(body, separator=sep, has_header=False, infer_schema=False,
-                     truncate_ragged_lines=True, quote_char='"')
-    cells = [f"c{i}" for i in range(df.width)]
-    df = df.rename(dict(zip(df.columns, cells, strict=True)))
-    breaks = pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in cells])
-    df = df.with_columns(
-        (pl.int_range(pl.len()) + breaks.cum_sum().shift(1, fill_value=0) + first_line).cast(pl.Int64).alias("ligne"),
-        *[pl.col(c).str.strip_chars().replace("", None) for c in cells],
-    )
-    return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cells)).select("ligne", *cells)
+def _read_csv(path: Path, sha: str) -> RawSheet:
+    """A CSV (or tab-separated text) export, streamed (see textfile.py, csvcount.py).
+
+    The head (first MiB) is read with Python's csv module for the separator, title lines and header;
+    the records are then counted by the strict pass, and read in batches by DuckDB's CSV reader from
+    the file itself (multi-threaded, bounded memory) — or by Python's csv module when a quote is used
+    in a way DuckDB reads differently (text after a closing quote). The line of each record comes
+    from the count, and the two are checked against each other as the batches go.
+    """
+    from pipeline.ingest.csvcount import count_csv
+    from pipeline.ingest.textfile import UTF16_BOMS, prepare
+
+    with open(path, "rb") as f:
+        first = f.read(_HEAD_BYTES)
+    if not first.strip() and path.stat().st_size <= _HEAD_BYTES:
+        raise UnreadableFile("fichier vide")
+    if b"\x00" in first[:4096] and not first.startswith(UTF16_BOMS):
+        raise UnreadableFile("fichier binaire : ni CSV ni XLSX")
+    src = prepare(path, config.INGEST_TMP)
+    try:
+        with open(src.path, "rb") as f:
+            head_bytes = f.read(_HEAD_BYTES)
+        if len(head_bytes) == _HEAD_BYTES:
+            head_bytes = head_bytes[: head_bytes.rfind(b"\n") + 1] or head_bytes
+        text = head_bytes.decode("utf-8-sig", errors="replace")
+        sep = sniff_separator(text)
+        head = _python_records(text, sep, limit=_HEAD_RECORDS)
+        head_width = max(len(c) for _, c in head)
+        count = count_csv(src.path, sep, swallow_separators=max(2, head_width - 1))
+        _refuse_broken(count)
+        width = max(count.max_width, head_width)
+        fmt = f"csv {src.encoding} {_SEP_NAMES[sep]}" + (" fins de ligne CR" if src.line_ending == "cr" else "")
+
+        def stream(size: int, exact: bool) -> Iterator[pl.DataFrame]:
+            if exact or count.irregular:
+                yield from _python_batches(src.path, sep, width, count.starts, size)
+            else:
+                yield from _duckdb_batches(src.path, sep, width, count, size)
+    except BaseException:
+        src.cleanup()
+        raise
+    return RawSheet(path.name, str(path), sha, fmt, None, _frame(head, width), stream=stream,
+                    enregistrements=count.starts, cleanup=src.cleanup)
+
+
+def _refuse_broken(count) -> None:
+    """A quote that never closes, or that swallows whole rows into one cell: the file is refused with
+    the line where it breaks (reading on would lose or merge rows; the fix is one character)."""
+    if count.unterminated is not None:
+        raise UnreadableFile(f"guillemet ouvert ligne {count.unterminated} et jamais refermé : toute la suite "
+                             "du fichier serait lue comme une seule cellule ; corriger ce guillemet")
+    if count.too_long is not None:
+        raise UnreadableFile(f"ligne {count.too_long} : une cellule entre guillemets dépasse 64 Mo "
+                             "(guillemet mal placé ?)")
+    if count.swallowing:
+        first, last, _ = count.swallowing[0]
+        raise UnreadableFile(f"ligne {first} : un guillemet ouvre une cellule qui avale les lignes {first + 1} "
+                             f"à {last}, qui ont l'air de lignes de données ; corriger ce guillemet")
+
+
+def _clean_cells(df: pl.DataFrame, cells: list[str]) -> pl.DataFrame:
+    return df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in cells)
+
+
+def _duckdb_batches(path: Path, sep: str, width: int, count, size: int) -> Iterator[pl.DataFrame]:
+    """Records read by DuckDB from the file, in file order, with the line the count gives them."""
+    import duckdb
+
+    cells = [f"c{i}" for i in range(width)]
+    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cells) + "}"
+    starts = count.starts
+    quote = "'\"'"
+    def lit(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    blank = " AND ".join(f"coalesce(trim({c}, ' \t\r\n'), '') = ''" for c in cells)
+    # the path is quoted as an SQL literal; every other part is ours
+    sql = (f"SELECT * FROM read_csv({lit(str(path))}, delim = {lit(sep)}, quote = {quote}, escape = {quote}, "  # noqa: S608
+           "header = false, "
+           f"auto_detect = false, columns = {columns}, null_padding = true, strict_mode = false, "
+           f"parallel = {'false' if count.multiline else 'true'}, max_line_size = {64 << 20}) "
+           f"WHERE NOT ({blank})")
+    con = duckdb.connect(config={"memory_limit": config.DUCKDB_READ_MEMORY, "threads": config.DUCKDB_THREADS})
+    con.execute("SET enable_progress_bar = false")
+    try:
+        reader = con.sql(sql).to_arrow_reader(size)
+        done = 0
+        for batch in reader:
+            df = pl.DataFrame(pl.from_arrow(batch))
+            if done + df.height > starts.size:
+                raise CountMismatch(int(starts[-1]) if starts.size else 1)
+            lines = starts[done:done + df.height]
+            df = df.with_columns(pl.Series("ligne", lines, dtype=pl.Int64))
+            if count.multiline:
+                _check_spans(df, cells, starts, done)
+            done += df.height
+            yield _clean_cells(df, cells).select("ligne", *cells)
+        if done != starts.size:
+            raise CountMismatch(int(starts[done]))
+    except duckdb.Error as exc:
+        raise CountMismatch(1) from exc
+    finally:
+        con.close()
+
+
+def _check_spans(df: pl.DataFrame, cells: list[str], starts: np.ndarray, done: int) -> None:
+    """A record holding k line breaks spans k + 1 lines: the next record cannot start before."""
+    breaks = pl.sum_horizontal(pl.col(c).str.count_matches("\n").fill_null(0) for c in cells)
+    span = df.select(breaks).to_series().to_numpy()
+    nxt = starts[done + 1: done + 1 + df.height]
+    ok = df["ligne"].to_numpy()[: nxt.size] + span[: nxt.size] < nxt
+    if not ok.all():
+        raise CountMismatch(int(df["ligne"][int(np.argmin(ok))]))
+
+
+def _python_batches(path: Path, sep: str, width: int, starts: np.ndarray, size: int) -> Iterator[pl.DataFrame]:
+    """Records read by Python's csv module (exact line numbers), checked against the count."""
+    done = 0
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=sep)
+        rows: list[tuple[int, list[str | None]]] = []
+        line = 0
+        try:
+            for rec in reader:
+                start, line = line + 1, reader.line_num
+                if not any(c.strip(_ASCII_BLANK) for c in rec):
+                    continue
+                if done >= starts.size or starts[done] != start:
+                    raise CountMismatch(start)
+                done += 1
+                rows.append((start, [c.strip() or None for c in rec]))
+                if len(rows) >= size:
+                    yield _frame(rows, width)
+                    rows = []
+        except csv.Error as exc:
+            raise UnreadableFile(f"CSV mal formé ligne {line + 1} ({exc})") from exc
+        if rows:
+            yield _frame(rows, width)
+    if done != starts.size:
+        raise CountMismatch(int(starts[done]))

@@ -1,27 +1,24 @@
--- Merge one sheet's clean missions (view `incoming`) into `missions`.
--- Each incoming row gets a verdict, in line order within the sheet:
+-- Merge one batch of a sheet's clean missions (view `incoming`, batches in line order) into `missions`.
+-- Each incoming row gets a verdict:
 --   new        the id is unknown so far                         → inserted
 --   duplicate  same id, same content as the version before it   → counted, nothing written
 --   conflict   same id, other content                           → replaces the version before it
--- "The version before it" is the previous row of the same id in this sheet, or else the warehouse's.
+-- "The version before it" is the previous row of the same id in this batch, or else the warehouse's
+-- (which holds the earlier batches of the sheet: batch by batch is the same as the whole sheet at once).
+-- Only the rows whose id is repeated in the batch or already in the warehouse need a verdict (few, in
+-- a first load: none); every other row is inserted by one anti-join, without a copy of the batch.
 
-CREATE OR REPLACE TEMP TABLE merge_in AS
-SELECT *, {content_hash} AS content_hash
-FROM incoming;
-
--- Only ids that occur more than once in the sheet need ordering: the others skip the window.
-CREATE OR REPLACE TEMP TABLE merge_verdicts AS
-WITH repeated AS (
-    SELECT id_mission FROM merge_in GROUP BY id_mission HAVING count(*) > 1
+CREATE OR REPLACE TEMP TABLE merge_touched AS
+WITH touched_ids AS (
+    SELECT id_mission FROM incoming GROUP BY id_mission HAVING count(*) > 1
+    UNION
+    SELECT DISTINCT id_mission FROM incoming SEMI JOIN missions USING (id_mission)
 ), ordered AS (
-    SELECT i.*, NULL::VARCHAR AS prev_in_sheet, NULL::VARCHAR AS prev_fichier, NULL::INTEGER AS prev_ligne
-    FROM merge_in i ANTI JOIN repeated r USING (id_mission)
-    UNION ALL BY NAME
-    SELECT i.*,
-           lag(i.content_hash) OVER w AS prev_in_sheet,
+    SELECT i.*, {content_hash} AS content_hash,
+           lag({content_hash}) OVER w AS prev_in_sheet,
            lag(i.fichier)      OVER w AS prev_fichier,
            lag(i.ligne)        OVER w AS prev_ligne
-    FROM merge_in i SEMI JOIN repeated r USING (id_mission)
+    FROM incoming i SEMI JOIN touched_ids t USING (id_mission)
     WINDOW w AS (PARTITION BY i.id_mission ORDER BY i.ligne)
 )
 SELECT o.*,
@@ -36,18 +33,17 @@ LEFT JOIN missions m USING (id_mission);
 
 INSERT INTO conflicts
 SELECT id_mission, ancien_fichier, ancien_ligne, prev_hash, fichier, ligne, content_hash, load_id, annee
-FROM merge_verdicts WHERE verdict = 'conflict';
+FROM merge_touched WHERE verdict = 'conflict';
 
--- The winner of each id is its last row in the sheet that is not a duplicate of what precedes it.
-CREATE OR REPLACE TEMP TABLE merge_winners AS
-SELECT * FROM merge_verdicts
+-- The winner of a touched id is its last row in the batch that is not a duplicate of what precedes it.
+DELETE FROM missions WHERE id_mission IN (SELECT id_mission FROM merge_touched WHERE verdict <> 'duplicate');
+
+INSERT INTO missions BY NAME
+SELECT {mission_columns}, content_hash
+FROM merge_touched
 WHERE verdict <> 'duplicate'
 QUALIFY row_number() OVER (PARTITION BY id_mission ORDER BY ligne DESC) = 1;
 
-DELETE FROM missions WHERE id_mission IN (SELECT id_mission FROM merge_winners);
-
 INSERT INTO missions BY NAME
-SELECT id_mission, id_demande, date_demande, annee, demandeur, demandeur_type, code_insee, code_insee_lu,
-       commune, code_canton, canton, siren_epci, epci, population, classe, thematique, domaine, prestation,
-       partenaire, partenaire_type, objet, statut, avertissement, content_hash, load_id, fichier, feuille, ligne
-FROM merge_winners;
+SELECT {mission_columns}, {content_hash} AS content_hash
+FROM incoming i ANTI JOIN merge_touched t USING (id_mission);

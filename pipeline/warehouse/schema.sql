@@ -1,6 +1,7 @@
 -- The warehouse: one DuckDB file. Layers, as in dbt's jaffle-shop:
 --   load_log      one row per file (or sheet) a load looked at, refused or not
---   raw_rows      every data row as read, with provenance (personal-data columns never get here)
+--   raw_rows      (no longer written: kept so older warehouses open; accepted rows' provenance is
+--                 missions.fichier/feuille/ligne, quarantined rows keep the row as read)
 --   quarantine    rows that could not be resolved, with the reason
 --   missions      the clean missions: one row per id_mission, the latest load wins
 --   conflicts     an id_mission that came back with different content (the newer one replaced the older)

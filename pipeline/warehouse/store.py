@@ -40,12 +40,17 @@ class LoadCounts:
 
 
 def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and create if needed) the warehouse file with its schema."""
+    """Open (and create if needed) the warehouse file with its schema.
+
+    DuckDB gets a memory limit and a temporary folder ("<warehouse>.tmp"): past the limit it spills
+    to disk instead of growing (config.DUCKDB_MEMORY_LIMIT)."""
     path = Path(path or config.WAREHOUSE)
+    settings: dict[str, str | bool | int | float | list[str]] = {"memory_limit": config.DUCKDB_MEMORY_LIMIT, "temp_directory": f"{path}.tmp",
+                "threads": config.DUCKDB_THREADS}
     if read_only:
-        return duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True, config=settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=settings)
     con.execute("SET enable_progress_bar = false")
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     return con
@@ -75,41 +80,80 @@ def log_refused(con, fichier: str, chemin: str, feuille: str | None, sha256: str
     return LoadCounts(fichier, feuille, refuse=reason)
 
 
+MISSION_COLUMNS = ["id_mission", "id_demande", "date_demande", "annee", "demandeur", "demandeur_type", "code_insee",
+                   "code_insee_lu", "commune", "code_canton", "canton", "siren_epci", "epci", "population", "classe",
+                   "thematique", "domaine", "prestation", "partenaire", "partenaire_type", "objet", "statut",
+                   "avertissement", "load_id", "fichier", "feuille", "ligne"]
+
+
+class SheetLoad:
+    """One sheet loaded batch by batch, inside the caller's transaction (one per file: a failure
+    leaves nothing half-loaded).
+
+        load = SheetLoad(con, ...); load.add(missions, quarantine) ...; counts = load.finish(lignes_lues)
+
+    Nothing of an accepted row is kept but the mission itself (its provenance is missions.fichier,
+    feuille, ligne); the row as read is kept for quarantined rows only.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, fichier: str, chemin: str, feuille: str | None,
+                 sha256: str, fmt: str):
+        self.con, self.fichier, self.feuille = con, fichier, feuille
+        self.load_id = _new_load(con, fichier, chemin, feuille, sha256, fmt)
+        self.rows = self.quarantaine = self.doublons = self.conflits = 0
+
+    def add(self, missions: pl.DataFrame, quarantine: pl.DataFrame) -> None:
+        con, lit = self.con, pl.lit
+        if quarantine.height:
+            q = quarantine.select(lit(self.load_id).alias("load_id"), lit(self.fichier).alias("fichier"),
+                                  lit(self.feuille, dtype=pl.Utf8).alias("feuille"), "ligne", "id_mission",
+                                  pl.col("annee").cast(pl.Int32), "raison", "valeurs")
+            con.register("quarantine_in", q)
+            con.execute("INSERT INTO quarantine SELECT * FROM quarantine_in")
+            con.unregister("quarantine_in")
+        if missions.height:
+            m = missions.with_columns(lit(self.load_id).alias("load_id"), lit(self.fichier).alias("fichier"),
+                                      lit(self.feuille, dtype=pl.Utf8).alias("feuille"))
+            con.register("incoming", m)
+            _merge(con)
+            dup, conf = con.execute(
+                "SELECT count(*) FILTER (WHERE verdict = 'duplicate'), count(*) FILTER (WHERE verdict = 'conflict') "
+                "FROM merge_touched").fetchall()[0]
+            con.execute("DROP TABLE merge_touched")
+            con.unregister("incoming")
+            self.doublons += dup
+            self.conflits += conf
+        self.rows += missions.height + quarantine.height
+        self.quarantaine += quarantine.height
+
+    def finish(self, lignes_lues: int | None = None) -> LoadCounts:
+        """Record the counts. `lignes_lues`: the records of the sheet by the file's own count; when it
+        differs from the rows cleaned, the load fails (nothing may vanish)."""
+        if lignes_lues is not None and lignes_lues != self.rows:
+            raise RuntimeError(f"{lignes_lues} lignes dans le fichier, {self.rows} lues")
+        c = LoadCounts(self.fichier, self.feuille, lignes_lues=self.rows, quarantaine=self.quarantaine,
+                       doublons=self.doublons, conflits=self.conflits)
+        c.acceptees = c.lignes_lues - c.quarantaine - c.doublons
+        self.con.execute(
+            "UPDATE load_log SET lignes_lues = ?, acceptees = ?, quarantaine = ?, doublons = ?, conflits = ? "
+            "WHERE load_id = ?", [c.lignes_lues, c.acceptees, c.quarantaine, c.doublons, c.conflits, self.load_id])
+        return c
+
+
 def store_sheet(con: duckdb.DuckDBPyConnection, *, fichier: str, chemin: str, feuille: str | None,
                 sha256: str, fmt: str, rows: pl.DataFrame, missions: pl.DataFrame,
                 quarantine: pl.DataFrame) -> LoadCounts:
-    """Write one sheet: raw rows, quarantine, then merge its missions. Returns the reconciled counts."""
+    """Write one sheet already in memory (missions and quarantine of all its rows), in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
-        load_id = _new_load(con, fichier, chemin, feuille, sha256, fmt)
-        raw = rows.select(pl.lit(load_id).alias("load_id"), pl.lit(fichier).alias("fichier"),
-                          pl.lit(feuille, dtype=pl.Utf8).alias("feuille"), "ligne", "valeurs")
-        con.register("raw_in", raw)
-        con.execute("INSERT INTO raw_rows SELECT * FROM raw_in")
-        q = quarantine.select(pl.lit(load_id).alias("load_id"), pl.lit(fichier).alias("fichier"),
-                              pl.lit(feuille, dtype=pl.Utf8).alias("feuille"), "ligne", "id_mission",
-                              pl.col("annee").cast(pl.Int32), "raison", "valeurs")
-        con.register("quarantine_in", q)
-        con.execute("INSERT INTO quarantine SELECT * FROM quarantine_in")
-        m = missions.with_columns(pl.lit(load_id).alias("load_id"), pl.lit(fichier).alias("fichier"),
-                                  pl.lit(feuille, dtype=pl.Utf8).alias("feuille"))
-        con.register("incoming", m)
-        _merge(con)
-        counts = con.execute(
-            "SELECT count(*) FILTER (WHERE verdict = 'duplicate'), count(*) FILTER (WHERE verdict = 'conflict') "
-            "FROM merge_verdicts").fetchall()[0]
-        c = LoadCounts(fichier, feuille, lignes_lues=rows.height, quarantaine=quarantine.height,
-                       doublons=counts[0], conflits=counts[1])
-        c.acceptees = c.lignes_lues - c.quarantaine - c.doublons
-        con.execute("UPDATE load_log SET lignes_lues = ?, acceptees = ?, quarantaine = ?, doublons = ?, conflits = ? "
-                    "WHERE load_id = ?", [c.lignes_lues, c.acceptees, c.quarantaine, c.doublons, c.conflits, load_id])
-        for name in ("raw_in", "quarantine_in", "incoming"):
-            con.unregister(name)
-        con.execute("COMMIT")
-        return c
+        load = SheetLoad(con, fichier=fichier, chemin=chemin, feuille=feuille, sha256=sha256, fmt=fmt)
+        load.add(missions, quarantine)
+        counts = load.finish(rows.height)
     except Exception:
         con.execute("ROLLBACK")
         raise
+    con.execute("COMMIT")
+    return counts
 
 
 def _content_sql() -> str:
@@ -117,8 +161,9 @@ def _content_sql() -> str:
 
 
 def _merge(con: duckdb.DuckDBPyConnection) -> None:
-    """Run merge.sql: verdict per incoming row, then upsert the winners and record the conflicts."""
-    sql = MERGE.read_text(encoding="utf-8").replace("{content_hash}", _content_sql())
+    """Run merge.sql: verdicts for the touched ids, conflicts recorded, winners and new rows inserted."""
+    sql = (MERGE.read_text(encoding="utf-8").replace("{content_hash}", _content_sql())
+           .replace("{mission_columns}", ", ".join(MISSION_COLUMNS)))
     # statements end with ';' at the end of a line (comments never hold one)
     for statement in [s for s in sql.split(";\n") if s.strip()]:
         con.execute(statement)
