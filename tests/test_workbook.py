@@ -72,9 +72,10 @@ def test_row_wider_than_header_keeps_its_extra_cells(tmp_path):
     body[2] = [*body[2], "cellule en trop", "encore une"]
     f = write_book(tmp_path / "wide-row.xlsx", [Sheet("Missions", body)])
     [c] = ingest_paths([f], db=tmp_path / "w.duckdb")
-    assert c.lignes_lues == 2
-    [(valeurs,)] = db_rows(tmp_path / "w.duckdb", "SELECT valeurs FROM raw_rows WHERE ligne = 3")
+    assert (c.lignes_lues, c.quarantaine) == (2, 1)     # quarantined: only a quarantined row keeps the row as read
+    [(valeurs, raison)] = db_rows(tmp_path / "w.duckdb", "SELECT valeurs, raison FROM quarantine WHERE ligne = 3")
     assert "cellule en trop" in valeurs and "encore une" in valeurs
+    assert raison.startswith("ligne plus large que l'en-tête")
 
 
 def test_title_rows_dates_numbers_and_1904_dates(tmp_path):

@@ -115,10 +115,10 @@ def header_plan(sheet: RawSheet, ref: Ref) -> HeaderPlan:
     canon = {field: names[keep.index(i)] for i, field in mapping.items()}
     coded = {canon[f] for f in canon if f in _CODED}
     by_field = {field: header_cells[i] or f"colonne {i + 1}" for i, field in mapping.items()}
-    # A CSV row wider than its header has a separator too many somewhere: its cells are shifted. (In a
-    # workbook, a column without a header is just an unnamed column, kept as read.)
-    width = max((i + 1 for i, c in enumerate(header_cells) if c), default=0) \
-        if sheet.format.startswith("csv") else len(header_cells)
+    # A row wider than its header (cells past the header's last named column): in a CSV a separator too
+    # many has shifted its cells; in a workbook the values have no column. Only the row as read could keep
+    # them, and it is kept for quarantined rows only: such a row is quarantined, its extra cells kept.
+    width = max((i + 1 for i, c in enumerate(header_cells) if c), default=0)
     return HeaderPlan(header_line, by_field, personal, names, keep, canon,
                       [n for n in names if n not in coded], width)
 
