@@ -235,7 +235,7 @@ def _context(wh, year, tables, quarantine, pdf: bool):
     from pipeline.site import BuildContext
 
     return BuildContext(
-        year=year, tables=tables, ref=wh.ref, ref_year=wh.ref_year(year),
+        year=year, tables=tables, ref=wh.ref.taxonomy_for(year), ref_year=wh.ref_year(year),
         load_log=wh.load_log(), quarantine=quarantine, conflicts=wh.conflicts(year), warnings=wh.warnings(year),
         version=__version__, generated_at=dt.datetime.now().replace(microsecond=0), pdf=pdf,
     )

@@ -261,9 +261,9 @@ def build(year: int = typer.Argument(..., help="Année du bilan."),
 
 
 @app.command()
-def demo(out: Path | None = typer.Option(None, "--out", help="Dossier du rapport (défaut : reports/2021)."),
-         pdf: bool = typer.Option(False, "--pdf", help="Produit aussi le rapport PDF.")) -> None:
-    """De zéro : exports synthétiques 2020 et 2021, chargement dans un entrepôt neuf, bilan 2021."""
+def demo(out: Path | None = typer.Option(None, "--out", help="Dossier des rapports (défaut : reports/) : ANNÉE/ pour 2021 et 2023."),
+         pdf: bool = typer.Option(False, "--pdf", help="Produit aussi les rapports PDF.")) -> None:
+    """De zéro : exports synthétiques 2019 à 2023, chargement dans un entrepôt neuf, bilans 2021 et 2023."""
     from pipeline import synth as synth_mod
 
     exports = config.DEMO_DIR / "exports"
@@ -273,9 +273,14 @@ def demo(out: Path | None = typer.Option(None, "--out", help="Dossier du rapport
     files = synth_mod.write_demo_exports(exports)
     console.print(f"{len(files)} exports synthétiques écrits dans {exports}", highlight=False)
     run_ingest(files, db)
-    target = run_build(2021, db, out, pdf)
     console.print(f"Entrepôt : {db}", highlight=False)
-    console.print(f"Rapport 2021 : {target / 'index.html'}", highlight=False)
+    # 2021: the calibrated year, figure for figure the published report; 2023: five years of trends
+    for year in DEMO_YEARS:
+        target = run_build(year, db, out / str(year) if out else None, pdf)
+        console.print(f"Rapport {year} : {target / 'index.html'}", highlight=False)
+
+
+DEMO_YEARS = (2021, 2023)
 
 
 def _register_subapps() -> None:

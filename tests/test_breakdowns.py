@@ -192,7 +192,21 @@ def test_by_commune(tables):
 def test_trends_only_with_more_than_one_year(wh):
     history = wh.missions()
     t = all_breakdowns(wh.missions(2021), wh.ref_year(2021), wh.missions(2020), history)
-    assert t["trends"].rows() == [(2020, 8, 9, 2), (2021, 15, 16, 5)]
+    assert t["trends"].select("annee", "demandes", "missions", "communes_demandeuses").rows() == [
+        (2020, 8, 9, 2), (2021, 15, 16, 5)]
+    # the report year's row says what its summary says; evolution from the demandes: (15 − 8) / 8 = 87.5 → 88
+    last = t["trends"].row(-1, named=True)
+    s = dict(t["summary"].iter_rows())
+    assert (last["epci_demandeurs"], last["part_cd26_pct"], last["part_partenaires_pct"]) == (
+        s["epci_demandeurs"], s["part_cd26_pct"], s["part_partenaires_pct"])
+    assert t["trends"]["evolution_demandes_pct"].to_list() == [None, 88]
+    tp = t["trends_prestation"]
+    assert tp.height == 2 * 5 and tp.group_by("annee").agg(pl.col("pct").sum())["pct"].to_list() == [100, 100]
+    assert tp.group_by("annee").agg(pl.col("missions").sum()).sort("annee")["missions"].to_list() == [9, 16]
+    tc = t["trends_canton"]
+    assert tc.height == 2 * 19
+    by_canton = t["by_canton"].select("code_canton", "communes_concernees", "demandes")
+    assert tc.filter(pl.col("annee") == 2021).select(by_canton.columns).equals(by_canton)
     # 2020: 6 Numérique, 3 Aménagement (Énergie) → 67 / 33
     td = t["trends_domaine"]
     assert td.columns == ["annee", "domaine", "missions", "pct"] and td.height == 12

@@ -100,3 +100,35 @@ def test_loads_match_the_generator_plan_and_the_warehouse(demo):
     assert one(con, "SELECT count(*) FROM missions") == sum(c.acceptees - c.conflits for c in counts)
     assert one(con, "SELECT count(*) FROM quarantine") == sum(c.quarantaine for c in counts)
     assert one(con, "SELECT count(*) FROM missions WHERE annee = 2021") == 1066   # docs/calibration.md: M = 1 066
+
+
+def test_five_years_each_as_written(demo):
+    """Every demo year loads whole: the warehouse's demandes and missions of each year equal the
+    content the generator wrote (counted here from calibrated_missions, not from the warehouse)."""
+    from pipeline.synth import calibrated_missions
+
+    _, _, con = demo
+    got = {y: (d, m) for y, d, m in con.execute(
+        "SELECT annee, count(DISTINCT id_demande), count(*) FROM missions GROUP BY annee").fetchall()}
+    assert sorted(got) == [2019, 2020, 2021, 2022, 2023]
+    for year, (d, m) in got.items():
+        written = calibrated_missions(year)
+        assert (d, m) == (written["id_demande"].n_unique(), written.height), year
+
+
+def test_later_years_on_the_2026_communes(demo):
+    """From 2022 the demandes are placed on COG 2026 (data/ref/millesimes.csv): Mureils' old code lands in
+    Saint-Jean-de-Galaure, and no 2022+ mission names a commune that no longer exists."""
+    import csv
+
+    from pipeline import config
+
+    _, _, con = demo
+    cog2026 = {r["code_insee"] for r in csv.DictReader((config.REF_DIR / "communes_2026.csv").open(encoding="utf-8"))}
+    later = {r[0] for r in con.execute(
+        "SELECT DISTINCT code_insee FROM missions WHERE annee >= 2022 AND code_insee IS NOT NULL").fetchall()}
+    assert later <= cog2026 and not {"26219", "26371"} & later
+    translated = set(con.execute("SELECT DISTINCT code_insee_lu || '>' || code_insee || '>' || code_canton || '>' "
+                                 "|| siren_epci FROM missions WHERE annee >= 2022 AND code_insee_lu IN "
+                                 "('26219', '26371')").fetchall())
+    assert ("26219>26216>2612>200040491",) in translated

@@ -7,8 +7,8 @@ pl.DataFrame` with its SQL on `year_missions` (or `history_missions`) next to it
 to `all_breakdowns`.
 
 `all_breakdowns` is what the API (and so the build) calls; the table names are those of
-docs/spec/outputs.md without `.csv`, plus `by_commune`, and `trends` / `trends_domaine`
-when more than one year is loaded.
+docs/spec/outputs.md without `.csv`, plus `by_commune`, and the trend tables (`trends`, `trends_domaine`,
+`trends_prestation`, `trends_canton`) when more than one year is loaded.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pipeline.breakdowns.territory import (
     canton_prestation,
     canton_thematique,
 )
-from pipeline.breakdowns.trends import has_trends, trends, trends_domaine
+from pipeline.breakdowns.trends import has_trends, trends, trends_canton, trends_domaine, trends_prestation
 from pipeline.ref.load import Ref, RefYear
 
 # Contract tables (docs/spec/outputs.md), in the contract's order, then the site's extra tables.
@@ -35,7 +35,7 @@ CONTRACT_TABLES: tuple[str, ...] = (
     "summary", "by_domaine", "by_thematique", "by_prestation", "by_partenaire", "by_taille",
     "by_canton", "canton_thematique", "canton_prestation", "by_epci", "domaine_prestation",
 )
-EXTRA_TABLES: tuple[str, ...] = ("by_commune", "trends", "trends_domaine")
+EXTRA_TABLES: tuple[str, ...] = ("by_commune", "trends", "trends_domaine", "trends_prestation", "trends_canton")
 
 __all__ = [
     "COLUMNS",
@@ -59,7 +59,9 @@ __all__ = [
     "frame_rows",
     "summary",
     "trends",
+    "trends_canton",
     "trends_domaine",
+    "trends_prestation",
     "warehouse_rows",
 ]
 
@@ -79,7 +81,8 @@ def all_breakdowns(missions: pl.DataFrame | MissionRows, ref_year: RefYear, prev
     year = ref_year.year
     rows = missions if isinstance(missions, MissionRows) else frame_rows(missions, previous, history, year)
     check_year(rows, year)
-    ref = ref or default_ref()
+    every_year = ref or default_ref()
+    ref = every_year.taxonomy_for(year)   # the year's own taxonomy: its grids list only its labels
     check_labels(rows, ref, ref_year)
     tables: dict[str, pl.DataFrame] = {}
     partenaires = by_partenaire(rows, ref)
@@ -96,6 +99,8 @@ def all_breakdowns(missions: pl.DataFrame | MissionRows, ref_year: RefYear, prev
     tables["domaine_prestation"] = domaine_prestation(rows, ref)
     tables["by_commune"] = by_commune(rows, ref_year)
     if has_trends(rows):
-        tables["trends"] = trends(rows)
-        tables["trends_domaine"] = trends_domaine(rows, ref)
+        tables["trends"] = trends(rows, every_year)
+        tables["trends_domaine"] = trends_domaine(rows, every_year)
+        tables["trends_prestation"] = trends_prestation(rows, every_year)
+        tables["trends_canton"] = trends_canton(rows, ref_year)
     return tables

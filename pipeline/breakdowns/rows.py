@@ -29,7 +29,8 @@ COLUMNS: tuple[str, ...] = (
     "partenaire_type",
 )
 # Columns the trends need from earlier years (and the only ones `previous` needs are annee, id_demande).
-HISTORY_COLUMNS: tuple[str, ...] = ("annee", "id_demande", "demandeur_type", "code_insee", "domaine")
+HISTORY_COLUMNS: tuple[str, ...] = ("annee", "id_demande", "demandeur_type", "code_insee", "code_canton",
+                                     "siren_epci", "domaine", "prestation", "partenaire")
 
 # Which missions a territorial count looks at, written out in each query (SQL stays static text):
 #   asked by a commune: demandeur_type = 'commune' AND code_insee IS NOT NULL (only they have a canton and a class)
@@ -80,8 +81,7 @@ def frame_rows(missions: pl.DataFrame, previous: pl.DataFrame | None = None,
     if year is None:
         years = missions["annee"].drop_nulls().unique()
         year = int(years[0]) if len(years) else 0
-    empty = pl.DataFrame(schema={"annee": pl.Int64, "id_demande": pl.String, "demandeur_type": pl.String,
-                                 "code_insee": pl.String, "domaine": pl.String})
+    empty = pl.DataFrame(schema={"annee": pl.Int64, **{c: pl.String for c in HISTORY_COLUMNS if c != "annee"}})
     con.register("year_missions", missions)
     con.register("previous_missions", previous if previous is not None else empty.select("annee", "id_demande"))
     con.register("history_missions", history if history is not None else empty)

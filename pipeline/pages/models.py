@@ -129,6 +129,10 @@ class TrendRow:
     demandes: int
     missions: int
     communes_demandeuses: int
+    epci_demandeurs: int | None = None
+    evolution_demandes_pct: int | None = None
+    part_cd26_pct: int | None = None
+    part_partenaires_pct: int | None = None
 
 
 @dataclass

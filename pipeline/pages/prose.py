@@ -41,7 +41,7 @@ def short_title(year: int) -> str:
 # Navigation of the site (href, label); "years" adds Tendances, the editorial stage its pages.
 NAV: list[tuple[str, str]] = [
     ("index.html", "Bilan départemental"), ("cantons/index.html", "Cantons"), ("epci.html", "EPCI"),
-    ("partenaires.html", "Partenaires"), ("methodologie.html", "Méthodologie"),
+    ("partenaires.html", "Partenaires"), ("tendances.html", "Tendances"), ("methodologie.html", "Méthodologie"),
     ("qualite.html", "Qualité des données"), ("telechargements.html", "Téléchargements"),
 ]
 ANNEX_NAV = ("annexe-technique.html", "Annexe technique")

@@ -26,6 +26,7 @@ from pipeline import config
 from pipeline.maps import load_geometry
 from pipeline.pages.build import build_pages
 from pipeline.pages.context import BuildContext
+from pipeline.pages.tendances import build_tendances
 from pipeline.print.alt import canton_map_alt, figure_alt
 from pipeline.print.images import SvgExporter
 from pipeline.site.figures import canton_figures, departement_figures
@@ -86,6 +87,7 @@ def build_pdf(ctx: BuildContext, out_dir: Path, typst_dir: Path | None = None) -
             .select("prestation", "sigle", "definition").rows(),
             "versions": _versions(ctx),
             "editorial": _editorial(ctx),
+            "tendances": build_tendances(ctx).to_dict(),   # every loaded year (pipeline/pages/tendances.py)
         }
         (work / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         t1 = time.perf_counter()

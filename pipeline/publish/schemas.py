@@ -34,6 +34,10 @@ TABLES: dict[str, tuple[str, str]] = {
     "trends": ("Évolution annuelle", "Demandes, missions et communes demandeuses de chaque année chargée."),
     "trends_domaine": ("Évolution par domaine", "Missions par domaine pour chaque année chargée ; pourcentage "
                        "au sein de l'année."),
+    "trends_prestation": ("Évolution par type de prestation", "Missions par type de prestation pour chaque année "
+                          "chargée ; pourcentage au sein de l'année."),
+    "trends_canton": ("Évolution par canton", "Communes concernées et demandes des communes de chaque canton pour "
+                      "chaque année chargée, et variation des demandes par rapport à l'année précédente."),
     "quarantine": ("Lignes en quarantaine", "Lignes des exports qui n'ont pas pu être résolues (commune, "
                    "thématique, date… inconnue) : fichier, ligne, raison et valeurs telles que lues. "
                    "Elles ne sont comptées nulle part."),
@@ -71,6 +75,13 @@ FIELDS: dict[str, tuple[str, str]] = {
     "ligne": ("Ligne", "Numéro de ligne dans le fichier (ou la feuille)."),
     "raison": ("Raison", "Pourquoi la ligne n'a pas pu être chargée."),
     "feuille": ("Feuille", "Feuille du classeur XLSX (vide pour un CSV)."),
+    "epci_demandeurs": ("EPCI demandeurs", "Nombre d'EPCI ayant eux-mêmes fait une demande."),
+    "evolution_demandes_pct": ("Évolution des demandes (%)", "Variation des demandes par rapport à l'année "
+                               "précédente, en pourcentage entier (vide pour la première année chargée)."),
+    "part_cd26_pct": ("Services du Département (%)", "Part des missions réalisées par les services du "
+                      "Département (somme des parts entières de ses services)."),
+    "part_partenaires_pct": ("Partenaires extérieurs (%)", "Part des missions réalisées par les partenaires "
+                             "extérieurs."),
 }
 
 FIELD_OVERRIDES: dict[tuple[str, str], tuple[str, str]] = {
@@ -81,6 +92,7 @@ FIELD_OVERRIDES: dict[tuple[str, str], tuple[str, str]] = {
     ("domaine_prestation", "pct"): ("Part dans le domaine (%)", "Part des missions du domaine, en pourcentage "
                                     "entier (total 100 par domaine)."),
     ("trends_domaine", "pct"): ("Part dans l'année (%)", "Part des missions de l'année, en pourcentage entier."),
+    ("trends_prestation", "pct"): ("Part dans l'année (%)", "Part des missions de l'année, en pourcentage entier."),
     ("by_commune", "missions"): ("Missions", "Missions de la commune rattachées à ce canton."),
     ("by_epci", "demandes"): ("Demandes", "Total : demandes des communes membres et de l'EPCI."),
 }
@@ -91,7 +103,8 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "by_canton": ["code_canton"], "canton_thematique": ["code_canton", "thematique"],
     "canton_prestation": ["code_canton", "prestation"], "by_epci": ["siren"],
     "domaine_prestation": ["domaine", "prestation"], "by_commune": ["code_insee", "code_canton"],
-    "trends": ["annee"], "trends_domaine": ["annee", "domaine"],
+    "trends": ["annee"], "trends_domaine": ["annee", "domaine"], "trends_prestation": ["annee", "prestation"],
+    "trends_canton": ["annee", "code_canton"],
 }
 
 PATTERNS: dict[str, str] = {
@@ -116,6 +129,8 @@ SHEETS: dict[str, tuple[str, str]] = {
     "by_commune": ("Par commune", "ParCommune"),
     "trends": ("Évolution", "Evolution"),
     "trends_domaine": ("Évolution par domaine", "EvolutionParDomaine"),
+    "trends_prestation": ("Évolution par prestation", "EvolutionParPrestation"),
+    "trends_canton": ("Évolution par canton", "EvolutionParCanton"),
     "quarantine": ("Lignes en quarantaine", "LignesEnQuarantaine"),
 }
 

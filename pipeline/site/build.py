@@ -30,6 +30,7 @@ from pipeline.pages.context import BuildContext
 from pipeline.pages.meta import telechargements
 from pipeline.pages.models import Pages
 from pipeline.site.figures import canton_figures, departement_figures
+from pipeline.pages.tendances import build_tendances
 
 NAV = prose.NAV
 _SUP = re.compile(r"\^([^\^\s<>]{1,8})\^")
@@ -104,7 +105,7 @@ def build_site(ctx: BuildContext, out_dir: Path, templates_dir: Path | None = No
     """Write the whole site into out_dir (created if needed; the caller swaps folders atomically).
 
     Pages: index.html, cantons/index.html, cantons/<code>.html ×19, epci.html, partenaires.html,
-    methodologie.html, qualite.html, telechargements.html, plus assets/. Returns the written files.
+    tendances.html, methodologie.html, qualite.html, telechargements.html, plus assets/. Returns the written files.
     """
     out_dir = Path(out_dir)
     templates_dir = Path(templates_dir or config.TEMPLATES_DIR)
@@ -133,13 +134,15 @@ def build_site(ctx: BuildContext, out_dir: Path, templates_dir: Path | None = No
     render("cantons_index.html", "cantons/index.html", figs=dep_divs)
     render("epci.html", "epci.html", figs=dep_divs)
     render("partenaires.html", "partenaires.html", figs=dep_divs)
+    tendances = build_tendances(ctx)
+    render("tendances.html", "tendances.html", t=tendances)
     render("methodologie.html", "methodologie.html", m=pages.methodologie)
     render("annexe.html", prose.ANNEX_NAV[0], a=pages.annexe)
     render("qualite.html", "qualite.html", q=pages.qualite)
     render("telechargements.html", "telechargements.html")
     cantons = dep.cantons
     for i, page in enumerate(cantons):
-        render("canton.html", f"cantons/{page.code}.html", page=page,
+        render("canton.html", f"cantons/{page.code}.html", page=page, tendance=tendances.canton_lines.get(page.code),
                figs=_divs(canton_figures(page, ctx.ref_year, geo), f"fig-{page.code}"),
                prev=cantons[i - 1] if i > 0 else None, next=cantons[i + 1] if i + 1 < len(cantons) else None)
     return written

@@ -43,13 +43,20 @@ PRESTATION_THEMES = {
 }
 
 
+# The other demo years: plausible, not calibrated — steady growth around the two known years.
+DEMANDES_OTHER_YEARS = {2019: 846, 2022: 1_097, 2023: 1_163}
+
+
 def calibrated_missions(year: int, seed: int = 2021) -> pl.DataFrame:
-    """One row per mission with canonical values (COLUMNS), for 2021 (the report) or 2020 (912 demandes)."""
+    """One row per mission with canonical values (COLUMNS), for 2021 (the report), 2020 (912 demandes)
+    or another demo year (DEMANDES_OTHER_YEARS, sampled like 2020 on the year's commune geography)."""
     if year == 2021:
         return _missions_2021(seed)
     if year == 2020:
         return _missions_2020(seed)
-    raise ValueError(f"no calibrated export for {year} (2020 and 2021 only)")
+    if year in DEMANDES_OTHER_YEARS:
+        return _missions_sampled(year, seed)
+    raise ValueError(f"no demo export for {year} ({', '.join(map(str, sorted([2020, 2021, *DEMANDES_OTHER_YEARS])))})")
 
 
 # --- communes and their demandes -----------------------------------------------------------------
@@ -259,3 +266,24 @@ def _missions_2020(seed: int) -> pl.DataFrame:
     dist = Distribution.from_missions(_missions_2021(2021), load_ref().for_year(2020))
     rng = np.random.default_rng(seed + 2020)
     return sample_missions(dist, rng, year=2020, n_demandes=DEMANDES_2020, missions_per_demande=1.03)
+
+
+@lru_cache(maxsize=8)
+def _missions_sampled(year: int, seed: int) -> pl.DataFrame:
+    """A plausible year: 2021's mix of thématiques, prestations, partners and demandeurs, placed on the
+    communes of the year's millésime (COG 2026 from 2022: Mureils and Véronne are gone)."""
+    from pipeline.synth.sample import Distribution, sample_missions
+
+    ref = load_ref()
+    ref_year = ref.for_year(year)
+    dist = Distribution.from_missions(_missions_2021(2021), ref_year)
+    # the year's own taxonomy: a label not valid that year is not drawn
+    valid = ref.taxonomy_for(year)
+    keep = (dist.triples["thematique"].is_in(valid.thematiques["thematique"].implode())
+            & dist.triples["prestation"].is_in(valid.prestations["prestation"].implode())
+            & dist.triples["partenaire"].is_in(valid.partenaires["partenaire"].implode())).to_numpy()
+    p = np.where(keep, dist.triple_p, 0.0)
+    dist = Distribution(dist.triples, p / p.sum(), dist.demandeurs, dist.demandeur_p, dist.objets,
+                        dist.objet_start, dist.objet_len)
+    rng = np.random.default_rng(seed + year)
+    return sample_missions(dist, rng, year=year, n_demandes=DEMANDES_OTHER_YEARS[year], missions_per_demande=1.03)

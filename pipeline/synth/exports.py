@@ -60,14 +60,16 @@ def _pick(rng: np.random.Generator, options: tuple[str, ...], canonical_share: f
     return options[1 + int(rng.integers(len(options) - 1))]
 
 
-def _spell(missions: pl.DataFrame, seed: int) -> dict[str, dict]:
-    """Per mission: how each value is written (independent of the file it lands in)."""
+def _spell(missions: pl.DataFrame, seed: int, year: int = 2021) -> dict[str, dict]:
+    """Per mission: how each value is written (independent of the file it lands in). Old commune codes
+    are those of the year's millésime (from 2022, Mureils' 26219 is a code of Saint-Jean-de-Galaure)."""
     ref = load_ref()
     sp = vocab.spellings(ref)
     rng = np.random.default_rng(seed + 7)
     epci_type = dict(ref.epci.select("siren", "type").iter_rows())
     old_codes: dict[str, list[str]] = {}
-    for old, new in ref.codes_anciens.select("code_ancien", "code_insee_2021").iter_rows():
+    millesime = int(ref.millesime_row(year)["millesime"])
+    for old, new in ref.codes_anciens.select("code_ancien", f"code_insee_{millesime}").iter_rows():
         if old != new:
             old_codes.setdefault(new, []).append(old)
     out = {}
@@ -242,6 +244,26 @@ def plan_2020(seed: int = 2021) -> list[FilePlan]:
     return out
 
 
+def plan_other_year(year: int, seed: int = 2021) -> list[FilePlan]:
+    """A plausible demo year (2019, 2022, 2023): an annual workbook and the numérique CSV."""
+    missions = calibrated_missions(year, seed)
+    spelled = _spell(missions, seed + year, year)
+    num = missions.filter(pl.col("partenaire").is_in(list(plan.NUMERIQUE_PARTNERS)))
+    rest = missions.filter(~pl.col("partenaire").is_in(list(plan.NUMERIQUE_PARTNERS)))
+    out = []
+    for form, frame, title in ((plan.annual_xlsx(year), rest, TITLE), (plan.annual_numerique(year), num, None)):
+        cols = _columns(form)
+        rows = [_cells(m, spelled[m["id_mission"]], form, cols) for m in frame.iter_rows(named=True)]
+        out.append(FilePlan(form, [Sheet(f"Missions {year}", _header(form, cols), rows, title)]))
+    return out
+
+
+def demo_plan(seed: int = 2021) -> list[FilePlan]:
+    """Five years for `bilan demo`: 2019, the calibrated 2020 and 2021, then 2022 and 2023."""
+    return plan_other_year(2019, seed) + plan_2020(seed) + plan_2021(seed) + plan_other_year(2022, seed) \
+        + plan_other_year(2023, seed)
+
+
 def write_plan(files: list[FilePlan], out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -262,9 +284,9 @@ def write_calibrated(out_dir: Path, seed: int = 2021) -> list[Path]:
 
 
 def expected_loads(seed: int = 2021) -> list[dict]:
-    """What loading write_calibrated's files in order must report, per file and sheet."""
+    """What loading the demo's files (write_demo_exports, 2019–2023) in order must report, per file and sheet."""
     out = []
-    for fp in plan_2020(seed) + plan_2021(seed):
+    for fp in demo_plan(seed):
         for i, s in enumerate(fp.sheets):
             first = i == 0
             out.append({"fichier": fp.form.name, "feuille": s.name if fp.form.kind == "xlsx" else None,

@@ -61,3 +61,12 @@ CP1252_PARTNERS = frozenset(p for p, f in PARTNER_FILE_2021.items() if f.encodin
 F2020_XLSX = FileForm("2020-01_export_annuel.xlsx", "xlsx", canton_all=True)
 F2020_NUMERIQUE = FileForm("2020-02_numerique.csv", "csv", date_format="%d/%m/%Y")
 NUMERIQUE_PARTNERS = frozenset({"Syndicat mixte Numérian", "Moulin Digital", "CD26 - SIG"})
+
+
+
+def annual_xlsx(year: int) -> FileForm:
+    return FileForm(f"{year}-01_export_annuel.xlsx", "xlsx", canton_all=True)
+
+
+def annual_numerique(year: int) -> FileForm:
+    return FileForm(f"{year}-02_numerique.csv", "csv", date_format="%d/%m/%Y")
