@@ -96,7 +96,7 @@ def build_tendances(ctx: BuildContext) -> Tendances:
     intro = (f"De {years[0]} à {years[-1]}, les demandes sont passées de {fmt_int(first['demandes'])} à "
              f"{fmt_int(last['demandes'])} et les communes demandeuses de {fmt_int(first['communes_demandeuses'])} à "
              f"{fmt_int(last['communes_demandeuses'])}.")
-    rows = [YearRow(int(r["annee"]), fmt_int(r["demandes"]), fmt_signed_pct(r["evolution_demandes_pct"]),
+    rows = [YearRow(int(r["annee"]), fmt_int(r["demandes"]), fmt_signed_pct(r.get("evolution_demandes_pct")),
                     fmt_int(r["missions"]), fmt_int(r["communes_demandeuses"]), fmt_int(r.get("epci_demandeurs")),
                     fmt_pct(r.get("part_cd26_pct")), fmt_pct(r.get("part_partenaires_pct")))
             for r in trends.iter_rows(named=True)]
