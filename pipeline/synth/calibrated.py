@@ -15,9 +15,9 @@ import numpy as np
 import polars as pl
 
 from pipeline.ref import load_ref
-from pipeline.synth import figures, vocab
+from pipeline.synth import vocab
 from pipeline.synth.calibrate import Calibration, calibrate
-from pipeline.synth.plan import CP1252_PARTNERS, NO_TYPE_PARTNERS
+from pipeline.synth.words import words
 
 COLUMNS = ("id_mission", "id_demande", "date_demande", "demandeur", "demandeur_type", "code_insee", "siren",
            "code_canton", "thematique", "domaine", "prestation", "partenaire", "objet", "statut")
@@ -28,19 +28,20 @@ SPLIT_CANTONS = {"26362": ("2616", "2617", "2618"), "26198": ("2608", "2609"), "
 # The 2020 export: "un peu plus de 14 %" fewer demandes: round(100·(1041 − 912)/912) = 14.
 DEMANDES_2020 = 912
 N_SYNDICAT_DEMANDES = 58
-# The 11 EPCI demandeurs: the Drôme's main communautés, plus Vaison Ventoux, the one EPCI name that
-# survives in the text layer of the report's EPCI chart.
-EPCI_DEMANDEURS = ("200068229", "200068781", "242600534", "242600252", "200040459", "200040491",
-                   "242600492", "200067767", "200040509", "200040681", "248400335")
+# The EPCI demandeurs, read from data/ref/epci.csv: the Drôme's main communautés (the most Drôme
+# communes, among EPCI whose members are mostly in the Drôme), plus Vaison Ventoux, the one EPCI name
+# that survives in the text layer of the report's EPCI chart.
+EPCI_NAMED_IN_REPORT = "Vaison Ventoux"
+EPCI_MOSTLY_DROME = 0.6
 
-# Scarce prestations go to the thématiques where they usually occur; Conseil and the 1st-level
-# accompaniment take what is left.
-PRESTATION_THEMES = {
-    "Maîtrise d'œuvre": ("Voirie", "Aménagement", "Eau et assainissement", "Énergie", "Tourisme"),
-    "Maîtrise d'ouvrage déléguée": ("Aménagement", "Voirie", "Logement habitat", "Énergie", "Eau et assainissement"),
-    "Assistance à maîtrise d'ouvrage": ("Aménagement", "Énergie", "Conservation et patrimoine",
-                                        "Eau et assainissement", "Logement habitat", "Santé", "Médiathèque"),
-}
+
+def epci_demandeurs(epci: pl.DataFrame, n: int) -> list[str]:
+    """SIRENs of the n EPCI demandeurs of the calibrated year (see above)."""
+    named = epci.filter(pl.col("nom").str.contains(EPCI_NAMED_IN_REPORT, literal=True))["siren"].to_list()
+    main = (epci.filter((pl.col("n_communes_drome") / pl.col("n_membres_total") >= EPCI_MOSTLY_DROME)
+                        & ~pl.col("siren").is_in(named))
+            .sort(["n_communes_drome", "siren"], descending=[True, False])["siren"].head(n - len(named)).to_list())
+    return main + named
 
 
 # The other demo years: plausible, not calibrated — steady growth around the two known years.
@@ -78,13 +79,14 @@ def _select_communes(communes: pl.DataFrame, cal: Calibration, rng) -> dict[str,
         chosen[code] = members
     distinct = {c for m in chosen.values() for c in m}
     counts = [sum(by_code[c]["classe"] == k for c in distinct) for k in CLASSES]
-    assert len(distinct) == figures.DEPARTMENT["communes"] and counts == figures.DEPARTMENT["communes_by_class"], counts
+    dep = words().department
+    assert len(distinct) == dep["communes"] and counts == dep["communes_by_class"], counts
     return chosen
 
 
 def _class_targets(total: int) -> tuple[int, int]:
     """Commune demandes of the two small classes closest to the printed 62 % / 31 %."""
-    p1, p2 = figures.DEPARTMENT["demandes_pct_by_class"]
+    p1, p2 = words().department["demandes_pct_by_class"]
     return round(p1 * total / 100), round(p2 * total / 100)
 
 
@@ -134,7 +136,7 @@ def _pair(cal: Calibration, t_counts, p_counts, rng) -> list[tuple[str, str]]:
     left_t = dict(zip(cal.thematiques, t_counts, strict=True))
     left_p = dict(zip(cal.prestations, p_counts, strict=True))
     pairs: list[tuple[str, str]] = []
-    for p, themes in PRESTATION_THEMES.items():
+    for p, themes in words().prestation_themes.items():
         for t in themes + tuple(sorted(left_t, key=lambda x: -left_t[x])):
             k = min(left_p[p], left_t[t])
             pairs += [(t, p)] * k
@@ -163,23 +165,26 @@ def _assign_partners(rows: list[dict], cal: Calibration, rng) -> None:
         idx = [i for i, r in enumerate(rows) if r["thematique"] == t]
         slots = [p for (p, tt), k in sorted(cal.partner_theme.items()) if tt == t for _ in range(k)]
         assert len(slots) == len(idx), t
-        unsafe = [p for p in slots if p in NO_TYPE_PARTNERS]
-        safe = [p for p in slots if p not in NO_TYPE_PARTNERS]
+        no_type = words().no_type_partners
+        unsafe = [p for p in slots if p in no_type]
+        safe = [p for p in slots if p not in no_type]
         safe = [safe[i] for i in rng.permutation(len(safe))]
         idx = [idx[i] for i in rng.permutation(len(idx))]
         idx.sort(key=lambda i: rows[i]["demandeur_type"] == "syndicat")   # stable: syndicats last
         for i, p in zip(idx, unsafe + safe, strict=True):
-            assert not (p in NO_TYPE_PARTNERS and rows[i]["demandeur_type"] == "syndicat")
+            assert not (p in no_type and rows[i]["demandeur_type"] == "syndicat")
             rows[i]["partenaire"] = p
 
 
 def _non_commune_demandeurs(pairs, ref_year, cal: Calibration, rng) -> list[dict]:
     """EPCI and syndicat demandes (one mission each, rule d): syndicats take water, energy, roads, IT."""
-    order = sorted(range(len(pairs)), key=lambda i: (vocab.SYNDICAT_THEMES.index(pairs[i][0])
-                                                     if pairs[i][0] in vocab.SYNDICAT_THEMES else 99, rng.random()))
+    w = words()
+    order = sorted(range(len(pairs)), key=lambda i: (w.syndicat_themes.index(pairs[i][0])
+                                                     if pairs[i][0] in w.syndicat_themes else 99, rng.random()))
     syndicat = set(order[:N_SYNDICAT_DEMANDES])
-    epci = ref_year.epci.filter(pl.col("siren").is_in(EPCI_DEMANDEURS)).sort("siren")
-    assert epci.height == figures.DEPARTMENT["epci"]
+    chosen = epci_demandeurs(ref_year.epci, w.department["epci"])
+    epci = ref_year.epci.filter(pl.col("siren").is_in(chosen)).sort("siren")
+    assert epci.height == w.department["epci"]
     n_epci = len(pairs) - len(syndicat)
     weights = epci["n_communes_drome"].to_numpy().astype(float)
     per_epci = 1 + rng.multinomial(n_epci - epci.height, weights / weights.sum())
@@ -188,7 +193,7 @@ def _non_commune_demandeurs(pairs, ref_year, cal: Calibration, rng) -> list[dict
     rows = []
     for i, (t, p) in enumerate(pairs):
         if i in syndicat:
-            fits = [x for x in vocab.SYNDICATS if t in x[2]] or list(vocab.SYNDICATS)
+            fits = [x for x in w.syndicats if t in x[2]] or list(w.syndicats)
             name, siren, _ = fits[int(rng.integers(len(fits)))]
             rows.append(dict(demandeur=name, demandeur_type="syndicat", siren=siren, thematique=t, prestation=p))
         else:
@@ -211,10 +216,11 @@ def _finish(rows: list[dict], year: int, rng, domaine_of: dict[str, str]) -> pl.
         date = date_of[r["_demande"]]
         age = (dt.date(year, 12, 31) - date).days / 365
         statut = vocab.STATUTS[0 if rng.random() < 0.2 + 0.7 * age else (2 if rng.random() < 0.06 else 1)]
-        objet = vocab.OBJETS[r["thematique"]][int(rng.integers(len(vocab.OBJETS[r["thematique"]])))]
+        titles = words().objets[r["thematique"]]
+        objet = titles[int(rng.integers(len(titles)))]
         if rng.random() < 0.04:
             objet += vocab.MULTILINE_SUFFIX
-        if r.get("partenaire") in CP1252_PARTNERS:
+        if r.get("partenaire") in words().cp1252_partners:
             objet = vocab.cp1252_safe(objet)
         out.append({
             "id_mission": f"M{year % 100:02d}-{n:05d}", "id_demande": dem_id[r["_demande"]], "date_demande": date,

@@ -19,6 +19,7 @@ import polars as pl
 from pipeline.ref import load_ref
 from pipeline.synth import plan, vocab
 from pipeline.synth.calibrated import SPLIT_CANTONS, calibrated_missions
+from pipeline.synth.words import words
 from pipeline.synth.writers import Serial, Sheet, write_csv, write_xlsx
 
 # Header spellings (all in data/ref/aliases.csv, champ=entete), one set per family of exports.
@@ -37,7 +38,6 @@ HEADERS = {
 }
 PERSONAL = ("Contact", "Email", "Téléphone")
 TITLE = ["Export du 12/01/2022", "Plate-forme de l'ingénierie publique – missions"]
-_MOE = "Maîtrise d'œuvre"
 
 
 @dataclass
@@ -65,6 +65,7 @@ def _spell(missions: pl.DataFrame, seed: int, year: int = 2021) -> dict[str, dic
     are those of the year's millésime (from 2022, Mureils' 26219 is a code of Saint-Jean-de-Galaure)."""
     ref = load_ref()
     sp = vocab.spellings(ref)
+    w = words()
     rng = np.random.default_rng(seed + 7)
     epci_type = dict(ref.epci.select("siren", "type").iter_rows())
     old_codes: dict[str, list[str]] = {}
@@ -83,8 +84,8 @@ def _spell(missions: pl.DataFrame, seed: int, year: int = 2021) -> dict[str, dic
         if siren and rng.random() < 0.3:
             siren = f"{siren[:3]} {siren[3:6]} {siren[6:]}"
         prestation = _pick(rng, sp["prestation"][r["prestation"]])
-        if r["prestation"] == _MOE and r["partenaire"] in plan.CP1252_PARTNERS:
-            prestation = (_MOE, _MOE + " (MOe)")[int(rng.integers(2))]   # keep an 'œ' in cp1252 files
+        if r["prestation"] == w.moe and r["partenaire"] in w.cp1252_partners:
+            prestation = (w.moe, w.moe + " (MOe)")[int(rng.integers(2))]   # keep an 'œ' in cp1252 files
         seconds = 8 * 3600 + zlib.crc32(r["id_mission"].encode()) % (9 * 3600)
         out[r["id_mission"]] = {
             "demandeur_type": _pick(rng, vocab.TYPE_SPELLINGS[type_key], 0.5),
@@ -176,10 +177,11 @@ def plan_2021(seed: int = 2021) -> list[FilePlan]:
     """The 2021 files in load order, with the counts a load must report for each."""
     missions = calibrated_missions(2021, seed)
     spelled = _spell(missions, seed)
+    w = words()
     by_file: dict[str, list[dict]] = {}
     for m in missions.iter_rows(named=True):
-        by_file.setdefault(plan.PARTNER_FILE_2021[m["partenaire"]].name, []).append(m)
-    epora = [m for m in by_file[plan.F_AMENAGEMENT.name] if m["partenaire"] == plan.OVERLAP_PARTNER]
+        by_file.setdefault(w.partner_file[m["partenaire"]].name, []).append(m)
+    epora = [m for m in by_file[plan.F_AMENAGEMENT.name] if m["partenaire"] == w.overlap_partner]
     overlap = epora[:: max(1, len(epora) // plan.OVERLAP_ROWS)][: plan.OVERLAP_ROWS]
 
     def sheet(form, ms, name="Export", serial=False, title=None) -> Sheet:
@@ -200,8 +202,8 @@ def plan_2021(seed: int = 2021) -> list[FilePlan]:
 
     f = plan.F_CULTURE
     ms = by_file[f.name]
-    archives = [m for m in ms if m["partenaire"] == "CD26 - Archives départementales"]
-    others = [m for m in ms if m["partenaire"] != "CD26 - Archives départementales"]
+    archives = [m for m in ms if m["partenaire"] == w.archives_partner]
+    others = [m for m in ms if m["partenaire"] != w.archives_partner]
     files.append(FilePlan(f, [sheet(f, archives, "Archives", title=TITLE),
                               sheet(f, others, "Patrimoine-Lecture publique", serial=True, title=TITLE)]))
 
@@ -234,8 +236,8 @@ def plan_2021(seed: int = 2021) -> list[FilePlan]:
 def plan_2020(seed: int = 2021) -> list[FilePlan]:
     missions = calibrated_missions(2020, seed)
     spelled = _spell(missions, seed + 2020)
-    num = missions.filter(pl.col("partenaire").is_in(list(plan.NUMERIQUE_PARTNERS)))
-    rest = missions.filter(~pl.col("partenaire").is_in(list(plan.NUMERIQUE_PARTNERS)))
+    num = missions.filter(pl.col("partenaire").is_in(list(words().numerique_partners)))
+    rest = missions.filter(~pl.col("partenaire").is_in(list(words().numerique_partners)))
     out = []
     for form, frame, title in ((plan.F2020_XLSX, rest, TITLE), (plan.F2020_NUMERIQUE, num, None)):
         cols = _columns(form)
@@ -248,8 +250,8 @@ def plan_other_year(year: int, seed: int = 2021) -> list[FilePlan]:
     """A plausible demo year (2019, 2022, 2023): an annual workbook and the numérique CSV."""
     missions = calibrated_missions(year, seed)
     spelled = _spell(missions, seed + year, year)
-    num = missions.filter(pl.col("partenaire").is_in(list(plan.NUMERIQUE_PARTNERS)))
-    rest = missions.filter(~pl.col("partenaire").is_in(list(plan.NUMERIQUE_PARTNERS)))
+    num = missions.filter(pl.col("partenaire").is_in(list(words().numerique_partners)))
+    rest = missions.filter(~pl.col("partenaire").is_in(list(words().numerique_partners)))
     out = []
     for form, frame, title in ((plan.annual_xlsx(year), rest, TITLE), (plan.annual_numerique(year), num, None)):
         cols = _columns(form)

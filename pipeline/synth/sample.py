@@ -18,6 +18,7 @@ import polars as pl
 from pipeline.ref import RefYear
 from pipeline.synth import vocab
 from pipeline.synth.calibrated import COLUMNS
+from pipeline.synth.words import words
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,14 @@ class Distribution:
         demandeurs = pl.concat([communes, others])
         dp = demandeurs["n"].to_numpy()
 
-        themes = list(vocab.OBJETS)
-        objets = pl.Series("objet", [o for t in themes for o in vocab.OBJETS[t]], dtype=pl.Utf8)
-        starts = np.cumsum([0] + [len(vocab.OBJETS[t]) for t in themes])[:-1]
+        titles = words().objets
+        themes = list(titles)
+        objets = pl.Series("objet", [o for t in themes for o in titles[t]], dtype=pl.Utf8)
+        starts = np.cumsum([0] + [len(titles[t]) for t in themes])[:-1]
         start_of = dict(zip(themes, starts, strict=True))
         t_col = triples["thematique"].to_list()
         return cls(triples.drop("len"), tp / tp.sum(), demandeurs.drop("n"), dp / dp.sum(), objets,
-                   np.array([start_of[t] for t in t_col]), np.array([len(vocab.OBJETS[t]) for t in t_col]))
+                   np.array([start_of[t] for t in t_col]), np.array([len(titles[t]) for t in t_col]))
 
 
 def _weekdays(year: int) -> np.ndarray:
