@@ -11,9 +11,9 @@ import html
 from exports import row, write_csv
 from pipeline.api import open_warehouse
 from pipeline.ingest.load import ingest_paths
+from pipeline.pages.context import BuildContext
+from pipeline.pages.tendances import build_tendances
 from pipeline.site.build import _env
-from pipeline.site.context import BuildContext
-from pipeline.site.tendances import build_tendances
 
 CREST, NYONS = "26108", "26220"
 
@@ -47,7 +47,7 @@ def test_tendances_page_and_canton_line(tmp_path):
     # Conseil: odd Crest rows and every Nyons row: (1 + 1) of 3, (2 + 1) of 5, 3 of 6
     assert prest["Conseil"] == ["67\u202f%", "60\u202f%", "50\u202f%"]
     page = _env(ctx_templates()).get_template("tendances.html").render(
-        t=t, year=2022, root="", current="tendances.html", p=_P(), dep=None, downloads=[], pdf_name=None,
+        tend=t, t=_Texts(), year=2022, root="", current="tendances.html", p=_P(), dep=None, downloads=[], pdf_name=None,
         prestation_definitions=[])
     text = html.unescape(page)
     assert "Tendances 2020–2022" in text and "Demandes par canton" in text and "+67\u202f%" in text
@@ -55,6 +55,10 @@ def test_tendances_page_and_canton_line(tmp_path):
 
 class _P:
     title, version, generated_at = "Bilan", "test", "aujourd'hui"
+
+
+class _Texts:
+    departement, plateforme = "Département de la Drôme", "plate-forme de l'ingénierie publique"
 
 
 def ctx_templates():

@@ -29,8 +29,8 @@ from pipeline.pages.build import build_pages
 from pipeline.pages.context import BuildContext
 from pipeline.pages.meta import telechargements
 from pipeline.pages.models import Pages
-from pipeline.site.figures import canton_figures, departement_figures
 from pipeline.pages.tendances import build_tendances
+from pipeline.site.figures import canton_figures, departement_figures
 
 NAV = prose.NAV
 _SUP = re.compile(r"\^([^\^\s<>]{1,8})\^")
@@ -135,7 +135,7 @@ def build_site(ctx: BuildContext, out_dir: Path, templates_dir: Path | None = No
     render("epci.html", "epci.html", figs=dep_divs)
     render("partenaires.html", "partenaires.html", figs=dep_divs)
     tendances = build_tendances(ctx)
-    render("tendances.html", "tendances.html", t=tendances)
+    render("tendances.html", "tendances.html", tend=tendances)
     render("methodologie.html", "methodologie.html", m=pages.methodologie)
     render("annexe.html", prose.ANNEX_NAV[0], a=pages.annexe)
     render("qualite.html", "qualite.html", q=pages.qualite)
