@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -97,6 +98,9 @@ def accept_many(items: list[tuple[str, str, str]], ref_dir: Path | None = None) 
         seen.add((champ, key(valeur)))
         rows.append(((champ, valeur, canon), canon))
     path = ref_dir / "aliases.csv"
+    if not os.access(path, os.W_OK):
+        raise LabelError(f"{path} n'est pas modifiable (référentiel installé avec le paquet) : copier data/ref "
+                         "ailleurs et y pointer BILAN_REF_DIR")
     text = path.read_text(encoding="utf-8")
     with path.open("a", encoding="utf-8", newline="") as f:
         if text and not text.endswith("\n"):
