@@ -74,7 +74,7 @@ def french_typography(text: str) -> str:
     """
     import re
 
-    text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
+    text = re.sub(r"(?<=\w)'", "\u2019", text)
     text = re.sub(r"[ \u00a0]?([;:!?])(?=\s|$)", lambda m: NNBSP + m.group(1), text)
     text = re.sub(r"«[ \u00a0]?", "«" + NNBSP, text)
     return re.sub(r"[ \u00a0]?»", NNBSP + "»", text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -189,3 +190,37 @@ def test_cli_build_with_unknown_placeholder_is_one_line(tmp_path, small_warehous
     errors = [line for line in res.stderr.splitlines() if line.startswith("erreur")]
     assert len(errors) == 1 and "{{ demandess }}" in errors[0] and "edito.md" in errors[0]
     assert "Traceback" not in res.stderr and not out.exists()
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+@pytest.mark.slow
+def test_same_text_in_site_and_pdf(tmp_path_factory):
+    """The édito and the actions, rendered once by the editorial stage, read the same in both outputs."""
+    import html as html_mod
+    import re as re_mod
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    from bilan_fixture import built_pdf, built_site, shared_context
+
+    rendered = shared_context().editorial
+    edito = rendered.at("edito")
+    assert edito is not None
+    site = built_site(tmp_path_factory)
+    index = _words(html_mod.unescape(re_mod.sub(r"<[^>]+>", " ", (site / "index.html").read_text("utf-8"))))
+    actions = _words(html_mod.unescape(re_mod.sub(r"<[^>]+>", " ", (site / "actions.html").read_text("utf-8"))))
+    pdf = built_pdf(tmp_path_factory)
+    res = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=False, capture_output=True, text=True)
+    if res.returncode != 0:
+        pytest.skip("pdftotext not installed")
+    pdf_words = _words(res.stdout.replace("-\n", ""))
+    # Sentences of the édito and of the actions (figures included), as the editorial stage wrote them.
+    for sentence in ("Ces chiffres disent la confiance que les élus locaux accordent",
+                     "En 2021, les collectivités drômoises ont adressé 1 041 demandes"):
+        assert sentence in index, sentence
+    assert "412 élus ont participé aux 28 sessions" in actions
+    for sentence in ("Ces chiffres disent la confiance", "412 élus ont participé aux 28 sessions",
+                     "La présidence du Département de la Drôme"):
+        assert sentence in pdf_words, sentence

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.editorial import markup
 from pipeline.editorial.figures import Figure, YearFigures
@@ -107,7 +107,10 @@ def _render(section: Section, names: dict[str, Figure]) -> RenderedSection:
 def render_editorial(ed: Editorial, figures: YearFigures) -> RenderedEditorial:
     """Check and render a year's editorial set; raises BilanError (one line) on anything unusable."""
     drafted = ed.draft_partners()
-    out = RenderedEditorial(year=ed.year, partenaires=[p for p in ed.partenaires if p not in drafted])
+    out = RenderedEditorial(year=ed.year, partenaires=[
+        replace(p, nom=french_typography(p.nom), domaine=french_typography(p.domaine),
+                presentation=french_typography(p.presentation))
+        for p in ed.partenaires if p not in drafted])
     if drafted:
         out.notices.append(f"partenaires.yaml : {plural(len(drafted), 'présentation encore à rédiger', 'présentations encore à rédiger')}, laissées de côté")
     if ed.folder is None:
@@ -131,5 +134,5 @@ def render_editorial(ed: Editorial, figures: YearFigures) -> RenderedEditorial:
                              f"tableaux de {ed.year}", 2)
         out.sections.append(_render(section, names))
     for item in ed.chiffres_cles:
-        out.chiffres_cles.append((figures.common[f"faits.{item['fait']}"].text(), item["libelle"]))
+        out.chiffres_cles.append((figures.common[f"faits.{item['fait']}"].text(), french_typography(item["libelle"])))
     return out

@@ -41,10 +41,12 @@ def short_title(year: int) -> str:
 # Navigation of the site (href, label); "years" adds Tendances, the editorial stage its pages.
 NAV: list[tuple[str, str]] = [
     ("index.html", "Bilan départemental"), ("cantons/index.html", "Cantons"), ("epci.html", "EPCI"),
-    ("partenaires.html", "Partenaires"), ("tendances.html", "Tendances"), ("methodologie.html", "Méthodologie"),
+    ("partenaires.html", "Partenaires"), ("tendances.html", "Tendances"), ("actions.html", "Actions"),
+    ("methodologie.html", "Méthodologie"),
     ("qualite.html", "Qualité des données"), ("telechargements.html", "Téléchargements"),
 ]
 ANNEX_NAV = ("annexe-technique.html", "Annexe technique")
+ACTIONS_PAGE = "actions.html"   # the team's "Actions conduites" (pipeline/editorial): listed only when written
 
 
 def _t(d: dict[str, Any]) -> dict[str, Any]:

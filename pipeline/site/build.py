@@ -65,6 +65,12 @@ LOCALE_FR = {
 }
 
 
+def editorial_html(html: str) -> Markup:
+    """An editorial section's HTML: made by pipeline.editorial.markup with raw HTML disabled, so every
+    character of the team's text is already escaped and only Markdown's own tags are markup."""
+    return Markup(html)  # noqa: S704 (escaped by markdown-it, html=False)
+
+
 def _env(templates_dir: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(str(templates_dir)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -74,6 +80,7 @@ def _env(templates_dir: Path) -> Environment:
     env.filters["fr_pct"] = fmt_pct
     env.filters["fr_share"] = fmt_share
     env.filters["rich"] = rich
+    env.filters["editorial_html"] = editorial_html
     return env
 
 
@@ -120,7 +127,10 @@ def build_site(ctx: BuildContext, out_dir: Path, templates_dir: Path | None = No
     prest_defs = ctx.ref.prestations.sort("ordre").select("prestation", "sigle", "definition").rows()
     link_pdf = ctx.pdf or (ctx.pdf is None and pdf.exists())
     common = {"p": pages, "dep": dep, "year": ctx.year, "t": pages.texts, "downloads": downloads.files,
-              "pdf_name": pdf.name if link_pdf else None, "prestation_definitions": prest_defs}
+              "pdf_name": pdf.name if link_pdf else None, "prestation_definitions": prest_defs,
+              "ed": ctx.editorial}
+    has_actions = ctx.editorial is not None and ctx.editorial.at("actions") is not None
+    env.globals["nav"] = [(href, text) for href, text in NAV if href != prose.ACTIONS_PAGE or has_actions]
 
     def render(template: str, target: str, **kw) -> None:
         path = out_dir / target
@@ -136,6 +146,8 @@ def build_site(ctx: BuildContext, out_dir: Path, templates_dir: Path | None = No
     render("partenaires.html", "partenaires.html", figs=dep_divs)
     tendances = build_tendances(ctx)
     render("tendances.html", "tendances.html", tend=tendances)
+    if has_actions:
+        render("actions.html", prose.ACTIONS_PAGE)
     render("methodologie.html", "methodologie.html", m=pages.methodologie)
     render("annexe.html", prose.ANNEX_NAV[0], a=pages.annexe)
     render("qualite.html", "qualite.html", q=pages.qualite)
