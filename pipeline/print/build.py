@@ -39,7 +39,7 @@ PT_PER_PX = 0.75      # figures are placed at 0.75 pt per CSS pixel: a 10 px lab
 PDF_FIGURES = {  # name: (width, height or None = the figure's own)
     "taille_demandes": (310, 300), "domaines": (310, 400), "domaine_prestation": (370, 350),
     "partenaire_types": (280, 260), "epci": (680, 440), "trends": (330, 380), "trends_domaine": (330, 400),
-    "map_cantons": (280, 380), "map_communes": (330, 440), "map_epci": (330, 440),
+    "map_cantons": (320, 430), "map_communes": (330, 440), "map_epci": (330, 440),
 }
 MIN_FONT_PX = 10      # ≥ 7.5 pt at 0.75 pt/px
 CANTON_MAP = (480, None)   # the map's own proportions (pipeline.maps), scaled to the room left on the page

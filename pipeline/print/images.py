@@ -41,17 +41,23 @@ class SvgExporter:
             self._saved = (pio.defaults.topojson, pio.defaults.mathjax)
             pio.defaults.topojson = topo.parent.as_uri() + "/"
             pio.defaults.mathjax = None
-            # A no-op when a server already runs in this process (the bench builds twice). It is left
-            # running for the next build; kaleido closes it at interpreter exit.
+            # A no-op when a server already runs in this process; stopped again on leaving.
             kaleido.start_sync_server(silence_warnings=True)
         except Exception as exc:
             self.ok, self.error = False, f"kaleido indisponible : {exc}"
         return self
 
     def __exit__(self, *exc) -> None:
-        """Put plotly's defaults back (the stub folder is temporary)."""
+        """Put plotly's defaults back (the stub folder is temporary) and stop the Chromium server now:
+        left to kaleido's exit handler, its profile folder's removal can race Chromium and print an
+        OSError ('Directory not empty: Default') after the report is written."""
         if hasattr(self, "_saved"):
             pio.defaults.topojson, pio.defaults.mathjax = self._saved
+        try:
+            import kaleido
+            kaleido.stop_sync_server(silence_warnings=True)
+        except Exception as err:   # nothing of the report depends on it
+            log.debug("kaleido server stop: %s", err)
 
     def export(self, name: str, make: Callable, width: int, height: int | None = None,
                min_font: float = 0) -> tuple[str, int, int] | None:
