@@ -36,17 +36,16 @@ def hbar(shares: Sequence[Share], unit: str = "missions", label_width: int = 30,
         y=labels[::-1], x=[s.count for s in shares][::-1], orientation="h",
         marker={"color": [s.color for s in shares][::-1], "line": {"width": 0}},
         text=[f"{fmt_share(s.pct, s.count)} ({fmt_int(s.count)})" for s in shares][::-1],
-        # "auto": outside short bars, inside the long ones (so a narrow phone screen never cuts a label);
-        # inside, dark or white text, whichever reaches 4.5:1 on the bar's colour
-        textposition="auto", insidetextanchor="end", cliponaxis=False, textangle=0,
+        # always after the bar, in dark ink on white (contrast ≥ 4.5:1 whatever the bar's colour); the
+        # axis leaves room for the longest label even on a phone's narrow plot area
+        textposition="outside", cliponaxis=False, textangle=0, outsidetextfont={"color": TEXT},
         insidetextfont={"color": [text_on(s.color) for s in shares][::-1]},
-        outsidetextfont={"color": TEXT},
         hovertext=[hover(s, unit) for s in shares][::-1], hovertemplate="%{hovertext}<extra></extra>",
     ))
     top = max((s.count for s in shares), default=1)
     n_lines = sum(max(1, lab.count("<br>") + 1) for lab in labels)
     base_layout(fig, height=max(120, 30 + BAR_ROW_PX * len(shares) + 8 * (n_lines - len(shares))))
-    fig.update_xaxes(visible=False, range=[0, top * 1.32])
+    fig.update_xaxes(visible=False, range=[0, top * 1.62])
     fig.update_yaxes(tickfont={"size": 12}, automargin=True)
     fig.update_layout(bargap=0.28, uniformtext={"minsize": 10, "mode": "show"})
     return fig

@@ -32,7 +32,7 @@ def prestation_bars(dep: Departement) -> go.Figure:
 
 def partenaire_bars(dep: Departement) -> go.Figure:
     """Missions per partner; Département services and external partners in two colours."""
-    return hbar(dep.partenaires, label_width=34, use_short=False)
+    return hbar(dep.partenaires, label_width=24, use_short=False)
 
 
 def partenaire_type_donut(dep: Departement) -> go.Figure:

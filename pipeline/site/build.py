@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from pipeline import config
 from pipeline.charts.style import to_div
-from pipeline.fmt import fmt_int, fmt_pct, fmt_share
+from pipeline.fmt import fmt_int, fmt_pct, fmt_share, label
 from pipeline.maps.geometry import STUB_TOPOLOGY, load_geometry
 from pipeline.pages import prose
 from pipeline.pages.build import build_pages
@@ -124,7 +124,8 @@ def build_site(ctx: BuildContext, out_dir: Path, templates_dir: Path | None = No
     env = _env(templates_dir)
     written = _assets(out_dir, templates_dir)
     dep = pages.departement
-    prest_defs = ctx.ref.prestations.sort("ordre").select("prestation", "sigle", "definition").rows()
+    prest_defs = [tuple(label(v) for v in row)
+                  for row in ctx.ref.prestations.sort("ordre").select("prestation", "sigle", "definition").rows()]
     link_pdf = ctx.pdf or (ctx.pdf is None and pdf.exists())
     common = {"p": pages, "dep": dep, "year": ctx.year, "t": pages.texts, "downloads": downloads.files,
               "pdf_name": pdf.name if link_pdf else None, "prestation_definitions": prest_defs,
