@@ -76,6 +76,6 @@ DUCKDB_MEMORY_LIMIT = os.environ.get("BILAN_DUCKDB_MEMORY") or "600MB"
 DUCKDB_READ_MEMORY = "256MB"
 DUCKDB_THREADS = int(os.environ.get("BILAN_THREADS") or min(4, os.cpu_count() or 1))
 # Rows cleaned and merged at a time: bounds the Python/Polars side of the ingest.
-INGEST_BATCH_ROWS = 200_000
+INGEST_BATCH_ROWS = 100_000
 # Temporary UTF-8 copies of exports that needed transcoding (Windows-1252, UTF-16, CR line ends).
 INGEST_TMP: Path | None = Path(os.environ["BILAN_TMP"]) if os.environ.get("BILAN_TMP") else None

@@ -43,25 +43,28 @@ class CsvCount:
     swallowing: list[tuple[int, int, int]] = field(default_factory=list)  # (first, last line, separators) of suspect cells
     unterminated: int | None = None             # line of a quote still open at the end of the file
     too_long: int | None = None                 # line of a record longer than MAX_RECORD_BYTES
+    longest: int = 0                            # bytes of the longest record (DuckDB's line size)
 
     @property
     def records(self) -> int:
         return int(self.starts.size)
 
 
-def _record(buf: bytes, pos: int, sep: int, final: bool) -> tuple[int, int, bool, bool]:
+def _record(buf: bytes, pos: int, sep: int, final: bool) -> tuple[int, int, bool, bool, int]:
     """Walk one record from `pos`: (end offset after its LF or -1 if the buffer ends inside it,
-    fields, has a visible character, irregular quoting)."""
+    fields, has a visible character, irregular quoting, most separators on one line *inside* a quoted
+    cell after its first line)."""
     n = len(buf)
-    fields, visible, irregular = 1, False, False
+    fields, visible, irregular, inner = 1, False, False, 0
     sep_b = bytes([sep])
     while True:
         if pos < n and buf[pos] == _QUOTE:              # a quoted field
             pos += 1
+            opened = pos
             while True:
                 q = buf.find(b'"', pos)
                 if q < 0 or (q == n - 1 and not final):
-                    return -1, fields, visible, irregular
+                    return -1, fields, visible, irregular, inner
                 if buf[pos:q].strip(b" \t\r\n"):
                     visible = True
                 if q + 1 < n and buf[q + 1] == _QUOTE:   # "" is one quote
@@ -69,21 +72,23 @@ def _record(buf: bytes, pos: int, sep: int, final: bool) -> tuple[int, int, bool
                     continue
                 pos = q + 1
                 break
+            if buf.find(b"\n", opened, pos) >= 0:          # a cell over several lines: rows swallowed?
+                inner = max(inner, *(seg.count(sep_b) for seg in buf[opened:pos].split(b"\n")[1:]))
             if pos >= n:
-                return n, fields, visible, irregular
+                return n, fields, visible, irregular, inner
             c = buf[pos]
             if c == sep:
                 fields, pos = fields + 1, pos + 1
                 continue
             if c == _LF:
-                return pos + 1, fields, visible, irregular
+                return pos + 1, fields, visible, irregular, inner
             if c == _CR and pos + 1 < n and buf[pos + 1] == _LF:
-                return pos + 2, fields, visible, irregular
+                return pos + 2, fields, visible, irregular, inner
             irregular = True                             # text after the closing quote: plain from here on
         lf = buf.find(b"\n", pos)
         if lf < 0:
             if not final:
-                return -1, fields, visible, irregular
+                return -1, fields, visible, irregular, inner
             lf = n
         end = buf.find(sep_b, pos, lf)
         stop = lf if end < 0 else end
@@ -93,7 +98,7 @@ def _record(buf: bytes, pos: int, sep: int, final: bool) -> tuple[int, int, bool
         if b'"' in cell:
             irregular = True                             # a quote inside an unquoted field: a plain character
         if end < 0:
-            return min(lf + 1, n), fields, visible, irregular
+            return min(lf + 1, n), fields, visible, irregular, inner
         fields, pos = fields + 1, end + 1
 
 
@@ -164,14 +169,17 @@ def _count_buffer(buf: bytes, sep: int, line0: int, final: bool, out: CsvCount, 
     first = np.empty_like(ends)
     first[0] = 0
     first[1:] = ends[:-1] + 1
-    n_sep = np.bincount(np.searchsorted(ends, np.flatnonzero(arr == sep)), minlength=ends.size)
+    n_sep = np.add.reduceat(arr == sep, first, dtype=np.int64)
+    if ends.size:
+        out.longest = max(out.longest, int((ends - first).max()) + 1)
     is_start = np.ones(ends.size, bool)
     has_data = np.ones(ends.size, bool)
     width = n_sep + 1
     # A line with no visible character is short: only the short lines are looked at one by one.
     for line in np.flatnonzero(ends - first <= 2 * width + 2).tolist():
         has_data[line] = bool(buf[first[line]:ends[line]].translate(None, _BLANK + bytes([sep])))
-    quote_lines = np.unique(np.searchsorted(ends, np.flatnonzero(arr == _QUOTE)))
+    quote_lines = np.searchsorted(ends, np.flatnonzero(arr == _QUOTE))      # sorted: keep each line once
+    quote_lines = quote_lines[np.r_[True, quote_lines[1:] != quote_lines[:-1]]] if quote_lines.size else quote_lines
     regular, quoted = _patterns(sep)
     consumed = len(buf)
     next_free = 0
@@ -185,19 +193,19 @@ def _count_buffer(buf: bytes, sep: int, line0: int, final: bool, out: CsvCount, 
             if text.translate(None, _BLANK + b'"' + bytes([sep])):   # a visible character outside quotes syntax
                 width[line], has_data[line] = quoted.sub(b"", text).count(sep) + 1, True
                 continue
-        end, fields, vis_rec, irregular = _record(buf, start, sep, final)
+        end, fields, vis_rec, irregular, inner = _record(buf, start, sep, final)
         if end < 0:                                       # continues in the next buffer
             consumed = start
             is_start, has_data, width = is_start[:line], has_data[:line], width[:line]
             break
         last = int(np.searchsorted(ends, end - 1))
+        out.longest = max(out.longest, end - start)
         width[line], has_data[line] = fields, vis_rec
         if irregular:
             out.irregular.append(line0 + line + 1)
         if last > line:
             is_start[line + 1:last + 1] = False
             out.multiline += 1
-            inner = int(n_sep[line + 1:last + 1].max())
             if swallow_separators and inner >= swallow_separators:
                 out.swallowing.append((line0 + line + 1, line0 + last + 1, inner))
         next_free = last + 1

@@ -167,7 +167,7 @@ def sniff_separator(text: str) -> str:
             continue
         if widths:
             width, count = max(widths.items(), key=lambda kv: (kv[1], kv[0]))
-            score = count * 1000 + width
+            score = count * width * width   # wide rows of one width: a separator met inside quoted text splits few
             if score > best_score:
                 best, best_score = sep, score
     return best
@@ -274,12 +274,16 @@ def _duckdb_batches(path: Path, sep: str, width: int, count, size: int) -> Itera
     def lit(text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
 
+    # DuckDB's buffers follow its line size: sized from the longest record the count met (a 64 MiB
+    # line size would make each reading thread hold a gigabyte)
+    line_size = max(2 << 20, count.longest + 1024)
     blank = " AND ".join(f"coalesce(trim({c}, ' \t\r\n'), '') = ''" for c in cells)
     # the path is quoted as an SQL literal; every other part is ours
     sql = (f"SELECT * FROM read_csv({lit(str(path))}, delim = {lit(sep)}, quote = {quote}, escape = {quote}, "  # noqa: S608
            "header = false, "
            f"auto_detect = false, columns = {columns}, null_padding = true, strict_mode = false, "
-           f"parallel = {'false' if count.multiline else 'true'}, max_line_size = {64 << 20}) "
+           f"parallel = {'false' if count.multiline else 'true'}, max_line_size = {line_size}, "
+           f"buffer_size = {2 * line_size}) "
            f"WHERE NOT ({blank})")
     con = duckdb.connect(config={"memory_limit": config.DUCKDB_READ_MEMORY, "threads": config.DUCKDB_THREADS})
     con.execute("SET enable_progress_bar = false")

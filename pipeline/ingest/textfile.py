@@ -78,10 +78,13 @@ def prepare(path: Path, tmp_dir: Path | None = None) -> TextSource:
     crlf = lf = cr = 0
     valid = True
     for chunk in _chunks(path):
-        n_crlf = chunk.count(b"\r\n")
-        crlf += n_crlf
-        lf += chunk.count(b"\n") - n_crlf
-        cr += chunk.count(b"\r") - n_crlf
+        if b"\r" in chunk:          # counted only when there is a CR (an LF file costs one scan)
+            n_crlf = chunk.count(b"\r\n")
+            crlf += n_crlf
+            cr += chunk.count(b"\r") - n_crlf
+            lf += chunk.count(b"\n") - n_crlf
+        else:
+            lf += 1                   # at least LF lines (the exact number is not needed)
         if valid:
             try:
                 chunk.decode("utf-8")
