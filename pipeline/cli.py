@@ -276,7 +276,7 @@ def demo(out: Path | None = typer.Option(None, "--out", help="Dossier des rappor
     console.print(f"Entrepôt : {db}", highlight=False)
     # 2021: the calibrated year, figure for figure the published report; 2023: five years of trends
     for year in DEMO_YEARS:
-        target = run_build(year, db, out / str(year) if out else None, pdf)
+        target = run_build(year, db, out / str(year) if out else None, pdf, editorial=config.DEMO_EDITORIAL_DIR)
         console.print(f"Rapport {year} : {target / 'index.html'}", highlight=False)
 
 

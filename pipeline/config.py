@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent     # the source checkout, when running from one
 
 # package data: name → folder of the source checkout (the wheel ships it as pipeline/_data/<name>)
-PACKAGE_DATA = {"ref": "data/ref", "templates": "reports/templates", "typst": "reports/typst"}
+PACKAGE_DATA = {"ref": "data/ref", "templates": "reports/templates", "typst": "reports/typst",
+                "editorial": "data/editorial"}
 
 
 def package_data(name: str) -> Path:
@@ -43,6 +44,8 @@ DEMO_DIR = DATA_DIR / "demo"                # synthetic exports written by `bila
 WAREHOUSE = Path(os.environ.get("BILAN_DB") or DATA_DIR / "warehouse.duckdb")
 REPORTS_DIR = Path("reports")               # built years go to reports/YEAR/
 EDITORIAL_DIR = DATA_DIR / "editorial"      # the team's texts, one folder per year (pipeline/editorial)
+# The demo's texts (2021, written for the demo), shipped with the package so `bilan demo` anywhere has them.
+DEMO_EDITORIAL_DIR = package_data("editorial")
 # The PDF's typeface: Inter (SIL Open Font License; œ, ’, « », narrow no-break space), Debian's
 # fonts-inter, installed by scripts/setup.sh. Typst falls back to DejaVu Sans when it is missing.
 PDF_FONT_DIRS = (Path("/usr/share/fonts/opentype/inter"),)

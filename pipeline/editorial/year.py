@@ -20,7 +20,9 @@ def editorial_folder(year: int, root: Path | None = None) -> Path:
     if root is None:
         return config.EDITORIAL_DIR / str(year)
     root = Path(root)
-    return root / str(year) if (root / str(year)).is_dir() else root
+    if (root / str(year)).is_dir() or not any(root.glob("*.md")):
+        return root / str(year)      # a folder of years (absent year: the report builds without texts)
+    return root                      # the year's own folder
 
 
 def editorial_for_year(year: int, tables: dict[str, pl.DataFrame], ref: Any,

@@ -87,6 +87,7 @@ def build_pdf(ctx: BuildContext, out_dir: Path, typst_dir: Path | None = None) -
             .select("prestation", "sigle", "definition").rows(),
             "versions": _versions(ctx),
             "editorial": _editorial(ctx),
+            **_editorial_extras(ctx),
             "tendances": build_tendances(ctx).to_dict(),   # every loaded year (pipeline/pages/tendances.py)
         }
         (work / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -118,6 +119,19 @@ def _editorial(ctx: BuildContext) -> list[dict[str, Any]]:
     return [{"place": s.place, "key": s.key, "titre": s.titre, "signature": s.signature,
              "typst": re.sub(r"^=+ ", "== ", s.typst, flags=re.M)}
             for s in rendered.sections]
+
+
+def _editorial_extras(ctx: BuildContext) -> dict[str, Any]:
+    """The partners' presentation and the key facts of the actions (plain strings: Typst prints them
+    literally, nothing of the team's text is evaluated)."""
+    rendered = getattr(ctx, "editorial", None)
+    if rendered is None:
+        return {"editorial_partenaires": [], "editorial_chiffres": []}
+    return {
+        "editorial_partenaires": [{"nom": n.nom, "domaine": n.domaine, "presentation": n.presentation}
+                                  for n in rendered.partenaires],
+        "editorial_chiffres": [{"value": v, "label": lab} for v, lab in rendered.chiffres_cles],
+    }
 
 
 def _export_figures(pages, data: dict, ctx: BuildContext, geo, folder: Path) -> tuple[dict, dict]:
