@@ -61,5 +61,8 @@ def test_wheel_runs_bilan_demo_in_an_empty_folder(tmp_path):
         summary = {r["indicateur"]: r["valeur"] for r in csv.DictReader(f)}
     assert (summary["annee"], summary["demandes"]) == ("2021", "1041")   # the 2021 report's headline
     assert all((report / "cantons" / f"{2600 + i}.html").is_file() for i in range(1, 20))
-    assert "1\u202f041" in (report / "index.html").read_text(encoding="utf-8")
+    home = (report / "index.html").read_text(encoding="utf-8")
+    assert "1\u202f041" in home
+    # the demo's editorial texts ship with the package: the édito and the Actions page are there
+    assert 'class="editorial editorial-edito"' in home and (report / "actions.html").is_file()
     assert (empty / "data" / "demo" / "warehouse.duckdb").is_file()
