@@ -224,3 +224,15 @@ def test_same_text_in_site_and_pdf(tmp_path_factory):
     for sentence in ("Ces chiffres disent la confiance", "412 élus ont participé aux 28 sessions",
                      "La présidence du Département de la Drôme"):
         assert sentence in pdf_words, sentence
+
+
+def test_cli_build_of_a_year_without_texts_builds_and_says_so(tmp_path, small_warehouse):
+    empty = tmp_path / "textes"
+    empty.mkdir()                                        # a folder of years, without 2021
+    out = tmp_path / "report"
+    res = bilan("build", "2021", "--db", str(small_warehouse), "--out", str(out), "--editorial", str(empty))
+    assert res.returncode == 0, res.stderr
+    assert "aucun dossier éditorial pour 2021" in res.stderr and "Édito" in res.stderr
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "editorial-edito" not in home and not (out / "actions.html").exists()
+    assert "actions.html" not in home                    # no link to a page that was not written
