@@ -12,8 +12,10 @@ from dataclasses import asdict, dataclass, field
 
 import polars as pl
 
-from pipeline.fmt import fmt_int, fmt_pct, fmt_signed_pct, plural
+from pipeline.fmt import fmt_int, fmt_pct, fmt_signed_pct, plural, typo
+from pipeline.fmt import label as fmt_label
 from pipeline.pages.context import BuildContext
+from pipeline.pages.names import canton_name
 
 
 @dataclass
@@ -68,7 +70,7 @@ def _shares(table: pl.DataFrame | None, col: str, years: list[int]) -> list[Shar
         by_year = {r["annee"]: r for r in part.iter_rows(named=True)}
         if not any(by_year.get(y, {}).get("missions") for y in years):
             continue   # a category no year used (a label of another period)
-        out.append(ShareRow(str(label), [fmt_pct(by_year[y]["pct"]) if y in by_year else "–" for y in years],
+        out.append(ShareRow(fmt_label(str(label)), [fmt_pct(by_year[y]["pct"]) if y in by_year else "–" for y in years],
                             [fmt_int(by_year[y]["missions"]) if y in by_year else "–" for y in years]))
     return out
 
@@ -88,8 +90,8 @@ def build_tendances(ctx: BuildContext) -> Tendances:
     """The page model; with one year loaded, only the sentence saying so."""
     trends = ctx.table("trends")
     if trends is None or trends.height < 2:
-        return Tendances(ctx.year, [ctx.year], f"Seule l'année {ctx.year} est chargée dans l'entrepôt : les "
-                         "tendances apparaîtront avec une deuxième année.")
+        return Tendances(ctx.year, [ctx.year], typo(f"Seule l'année {ctx.year} est chargée dans l'entrepôt : les "
+                                                    "tendances apparaîtront avec une deuxième année."))
     trends = trends.sort("annee")
     years = [int(y) for y in trends["annee"]]
     first, last = trends.row(0, named=True), trends.row(-1, named=True)
@@ -112,7 +114,8 @@ def build_tendances(ctx: BuildContext) -> Tendances:
             if cur is None:
                 continue
             prev = by_year.get(ctx.year - 1)
-            t.cantons.append(CantonRow(str(code), cur["canton"],
+            official = canton_name(ctx.ref.dir, str(code), cur["canton"]).nom   # "Saint-Vallier", not "St Vallier"
+            t.cantons.append(CantonRow(str(code), official,
                                        [fmt_int(by_year[y]["demandes"]) if y in by_year else "–" for y in years],
                                        fmt_signed_pct(cur["evolution_demandes_pct"])))
             if prev is not None:
