@@ -27,6 +27,8 @@ from pipeline.ref import RefYear
 
 LINE = {"color": "white", "width": 0.6}
 NO_LINE = {"color": NO_REQUEST_LINE, "width": 0.6}
+# the legend's swatch of a white layer is white on white: its name says the colour
+NO_REQUEST_NAME = "aucune demande (en blanc)"
 SMALL_CANTON = 0.013      # square degrees: below this a canton's number goes outside, on a leader line
 KEY_LON_GAP = 0.20        # how far west of the département the numbers of small cantons are set
 
@@ -115,7 +117,7 @@ def canton_demandes_map(dep: Departement, geo: Geometry) -> go.Figure:
                 for c in ids]
 
     none = [c for c in codes if not rows[c].demandes]
-    _layer(fig, fc, none, texts(none), NO_REQUEST, "aucune demande", line=NO_LINE,
+    _layer(fig, fc, none, texts(none), NO_REQUEST, NO_REQUEST_NAME, line=NO_LINE,
            links=[rows[c].href for c in none])
     for name, colour, ids in _classed({c: rows[c].demandes for c in codes if rows[c].demandes}):
         _layer(fig, fc, ids, texts(ids), colour, name, links=[rows[c].href for c in ids])
@@ -160,7 +162,7 @@ def communes_classe_map(dep: Departement, ref_year: RefYear, geo: Geometry) -> g
     classes = dict(ref_year.communes.select("code_insee", "classe").iter_rows())
     fig = go.Figure()
     others = [c for c in names if c not in requested]
-    _layer(fig, fc, others, [f"{names[c]} : aucune demande" for c in others], NO_REQUEST, "aucune demande",
+    _layer(fig, fc, others, [f"{names[c]} : aucune demande" for c in others], NO_REQUEST, NO_REQUEST_NAME,
            line=NO_LINE)
     for row in dep.taille:
         ids = [c for c in requested if classes.get(c) == row.classe and c in names]
@@ -181,7 +183,7 @@ def epci_demandes_map(dep: Departement, geo: Geometry) -> go.Figure:
     values = {i: rows[i].demandes if i in rows else 0 for i in ids}
     fig = go.Figure()
     none = [i for i in ids if not values[i]]
-    _layer(fig, fc, none, [f"{names[i]} : aucune demande" for i in none], NO_REQUEST, "aucune demande",
+    _layer(fig, fc, none, [f"{names[i]} : aucune demande" for i in none], NO_REQUEST, NO_REQUEST_NAME,
            line=NO_LINE)
     for name, colour, sub in _classed({i: v for i, v in values.items() if v}):
         _layer(fig, fc, sub, [f"{names[i]}<br>{plural(values[i], 'demande')}" for i in sub], colour, name)
@@ -217,7 +219,7 @@ def canton_communes_map(page: CantonPage, ref_year: RefYear, geo: Geometry, heig
         _layer(fig, nfc, [str(c) for c in around["code"]], [], NEIGHBOUR, "cantons voisins",
                line={"color": "white", "width": 1}, hover=False)
     grey = [c for c in names if c not in dem]
-    _layer(fig, fc, grey, [f"{names[c]} : aucune demande" for c in grey], NO_REQUEST, "aucune demande",
+    _layer(fig, fc, grey, [f"{names[c]} : aucune demande" for c in grey], NO_REQUEST, NO_REQUEST_NAME,
            line={"color": NO_REQUEST_LINE, "width": 0.8})
     for name, colour, ids in _classed({c: dem[c] for c in names if c in dem}):
         _layer(fig, fc, ids, [f"{names[c]}<br>{plural(dem[c], 'demande')}" for c in ids], colour, name,
