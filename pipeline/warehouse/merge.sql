@@ -7,6 +7,7 @@
 -- (which holds the earlier batches of the sheet: batch by batch is the same as the whole sheet at once).
 -- Only the rows whose id is repeated in the batch or already in the warehouse need a verdict (few, in
 -- a first load: none); every other row is inserted by one anti-join, without a copy of the batch.
+-- (store._merge runs the first statement, the middle ones only when it found rows, then the last.)
 
 CREATE OR REPLACE TEMP TABLE merge_touched AS
 WITH touched_ids AS (

@@ -165,5 +165,11 @@ def _merge(con: duckdb.DuckDBPyConnection) -> None:
     sql = (MERGE.read_text(encoding="utf-8").replace("{content_hash}", _content_sql())
            .replace("{mission_columns}", ", ".join(MISSION_COLUMNS)))
     # statements end with ';' at the end of a line (comments never hold one)
-    for statement in [s for s in sql.split(";\n") if s.strip()]:
-        con.execute(statement)
+    touched, *on_touched, insert_new = [s for s in sql.split(";\n") if s.strip()]
+    con.execute(touched)
+    # In a first load no id was met before: the conflict and replacement statements (each a scan of
+    # the whole missions table) are skipped.
+    if con.execute("SELECT count(*) FROM merge_touched").fetchall()[0][0]:
+        for statement in on_touched:
+            con.execute(statement)
+    con.execute(insert_new)
