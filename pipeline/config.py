@@ -78,7 +78,9 @@ DEMO_DB = DEMO_DIR / "warehouse.duckdb"    # `bilan demo` starts a fresh warehou
 DUCKDB_MEMORY_LIMIT = os.environ.get("BILAN_DUCKDB_MEMORY") or "600MB"
 DUCKDB_READ_MEMORY = "256MB"
 DUCKDB_THREADS = int(os.environ.get("BILAN_THREADS") or min(4, os.cpu_count() or 1))
-# Rows cleaned and merged at a time: bounds the Python/Polars side of the ingest.
-INGEST_BATCH_ROWS = 100_000
+# Rows cleaned and merged at a time: bounds the Python/Polars side of the ingest. Each merge scans the
+# ids already in `missions`, so fewer, larger batches are faster; measured on 1 M rows (quiet machine):
+# DuckDB's own ~7 500-row batches 21,5 s / 0,99 GB, 25 000 rows 13,5 s / 1,03 GB, 100 000 rows 13,3 s / 1,21 GB.
+INGEST_BATCH_ROWS = 25_000
 # Temporary UTF-8 copies of exports that needed transcoding (Windows-1252, UTF-16, CR line ends).
 INGEST_TMP: Path | None = Path(os.environ["BILAN_TMP"]) if os.environ.get("BILAN_TMP") else None

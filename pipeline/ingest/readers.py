@@ -263,6 +263,27 @@ def _clean_cells(df: pl.DataFrame, cells: list[str]) -> pl.DataFrame:
     return df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in cells)
 
 
+def _coalesced(reader, size: int) -> Iterator[object]:
+    """Arrow tables of about `size` rows from DuckDB's record batches.
+
+    Why: DuckDB hands batches the size of its own buffers (a few thousand rows) whatever size was asked;
+    each batch is one merge into `missions`, and each merge scans the ids already there, so a 1 M-row file
+    merged 7 500 rows at a time made the 10 M ingest grow with the square of its size (bench_scale).
+    """
+    import pyarrow as pa
+
+    pending: list = []
+    rows = 0
+    for batch in reader:
+        pending.append(batch)
+        rows += batch.num_rows
+        if rows >= size:
+            yield pa.Table.from_batches(pending)
+            pending, rows = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
 def _duckdb_batches(path: Path, sep: str, width: int, count, size: int) -> Iterator[pl.DataFrame]:
     """Records read by DuckDB from the file, in file order, with the line the count gives them."""
     import duckdb
@@ -290,7 +311,7 @@ def _duckdb_batches(path: Path, sep: str, width: int, count, size: int) -> Itera
     try:
         reader = con.sql(sql).to_arrow_reader(size)
         done = 0
-        for batch in reader:
+        for batch in _coalesced(reader, size):
             df = pl.DataFrame(pl.from_arrow(batch))
             if done + df.height > starts.size:
                 raise CountMismatch(int(starts[-1]) if starts.size else 1)
