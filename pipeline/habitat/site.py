@@ -6,19 +6,31 @@ model.py carry every string, export text is escaped by Jinja2, and the SVG figur
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from pipeline import config
+from pipeline.fmt import APOS
 from pipeline.habitat.model import Page, date_fr
 
 TEMPLATES = config.TEMPLATES_DIR / "habitat"
 
 
+def _apostrophes(value: object) -> object:
+    """Every text the pages print takes the typographic apostrophe (« l’habitat »), as the engineering
+    report does; our own markup (SVG figures, marked safe) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return re.sub(r"(?<=\w)'", APOS, value)
+    return value
+
+
 def render_site(pages: list[Page], out: Path, year: int, as_of, extraction, pdf_name: str | None = None) -> list[Path]:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                      finalize=_apostrophes)
     tpl = env.get_template("page.html")
     assets = out / "assets"
     assets.mkdir(parents=True, exist_ok=True)
