@@ -88,24 +88,20 @@ def _category(tables: dict[str, pl.DataFrame], table: str, column: str, keys: di
     return out
 
 
-def _canton(row: dict[str, Any]) -> dict[str, Figure]:
-    return {
-        "nom": Figure(row.get("canton"), "text", "by_canton.canton"),
-        "code": Figure(row.get("code_canton"), "text", "by_canton.code_canton"),
-        "communes_concernees": Figure(row.get("communes_concernees"), "int", "by_canton.communes_concernees"),
-        "demandes": Figure(row.get("demandes"), "int", "by_canton.demandes"),
-        "missions": Figure(row.get("missions"), "int", "by_canton.missions"),
-    }
+# The names a section attached to one canton / EPCI / partner sees for its own row: (name, column, kind).
+_SCOPED: dict[str, tuple[tuple[str, str, Kind], ...]] = {
+    "by_canton": (("nom", "canton", "text"), ("code", "code_canton", "text"),
+                  ("communes_concernees", "communes_concernees", "int"), ("demandes", "demandes", "int"),
+                  ("missions", "missions", "int")),
+    "by_epci": (("nom", "epci", "text"), ("communes_demandeuses", "communes_demandeuses", "int"),
+                ("demandes", "demandes", "int"), ("demandes_epci", "demandes_epci", "int"),
+                ("demandes_communes", "demandes_communes", "int")),
+    "by_partenaire": (("nom", "partenaire", "text"), ("missions", "missions", "int"), ("pct", "pct", "pct")),
+}
 
 
-def _epci(row: dict[str, Any]) -> dict[str, Figure]:
-    return {
-        "nom": Figure(row.get("epci"), "text", "by_epci.epci"),
-        "communes_demandeuses": Figure(row.get("communes_demandeuses"), "int", "by_epci.communes_demandeuses"),
-        "demandes": Figure(row.get("demandes"), "int", "by_epci.demandes"),
-        "demandes_epci": Figure(row.get("demandes_epci"), "int", "by_epci.demandes_epci"),
-        "demandes_communes": Figure(row.get("demandes_communes"), "int", "by_epci.demandes_communes"),
-    }
+def _scoped(table: str, row: dict[str, Any]) -> dict[str, Figure]:
+    return {name: Figure(row.get(column), kind, f"{table}.{column}") for name, column, kind in _SCOPED[table]}
 
 
 @dataclass
@@ -153,13 +149,11 @@ def figures_for_year(tables: dict[str, pl.DataFrame], faits: dict[str, Any] | No
     for name, value in (faits or {}).items():
         kind: Kind = "int" if isinstance(value, int) else "dec" if isinstance(value, float) else "text"
         common[f"faits.{name}"] = Figure(value, kind, "faits.yaml")
-    cantons = {str(r["code_canton"]): _canton(r) for r in _rows(tables, "by_canton")}
-    epcis = {str(r["siren"]): _epci(r) for r in _rows(tables, "by_epci")}
+    cantons = {str(r["code_canton"]): _scoped("by_canton", r) for r in _rows(tables, "by_canton")}
+    epcis = {str(r["siren"]): _scoped("by_epci", r) for r in _rows(tables, "by_epci")}
     partenaires: dict[str, dict[str, Figure]] = {}
     for row in _rows(tables, "by_partenaire"):
-        own = {"nom": Figure(row["partenaire"], "text", "by_partenaire.partenaire"),
-               "missions": Figure(row["missions"], "int", "by_partenaire.missions"),
-               "pct": Figure(row["pct"], "pct", "by_partenaire.pct")}
+        own = _scoped("by_partenaire", row)
         partenaires[str(row["partenaire"])] = own
         sigle = sigles.get("partenaire", {}).get(str(row["partenaire"]))
         if sigle:

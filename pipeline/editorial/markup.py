@@ -31,9 +31,16 @@ def parse(text: str) -> list[Token]:
     return _typo_tokens(_MD.parse(text))
 
 
-def to_html(text: str) -> str:
-    """Markdown → HTML fragment (escaped text; links open in the same tab)."""
-    return _MD.renderer.render(parse(text), _MD.options, {})
+def to_html(text: str | list[Token]) -> str:
+    """Markdown (or its parsed tokens) → HTML fragment (escaped text; links open in the same tab)."""
+    tokens = parse(text) if isinstance(text, str) else text
+    return _MD.renderer.render(tokens, _MD.options, {})
+
+
+def render(text: str) -> tuple[str, str]:
+    """(HTML, Typst) of one Markdown text, from a single parse."""
+    tokens = parse(text)
+    return to_html(tokens), to_typst(tokens)
 
 
 def typst_escape(text: str) -> str:
@@ -67,16 +74,15 @@ def _inline(children: list[Token]) -> str:
     return "".join(out)
 
 
-def to_typst(text: str, heading_offset: int = 1) -> str:
-    """Markdown → Typst markup; `## Titre` becomes a heading one level below the section's own."""
+def to_typst(text: str | list[Token], heading_level: int = 2) -> str:
+    """Markdown (or its parsed tokens) → Typst markup. Every Markdown title becomes a Typst heading at
+    `heading_level`: one level below the section's own heading, which the page sets at level 1."""
     lines: list[str] = []
     list_stack: list[str] = []
-    quote = 0
     pending_prefix = ""
-    for tok in parse(text):
+    for tok in parse(text) if isinstance(text, str) else text:
         if tok.type == "heading_open":
-            level = int(tok.tag[1]) + heading_offset - 1
-            pending_prefix = "=" * max(level, 1) + " "
+            pending_prefix = "=" * heading_level + " "
         elif tok.type == "bullet_list_open":
             list_stack.append("-")
         elif tok.type == "ordered_list_open":
@@ -87,10 +93,8 @@ def to_typst(text: str, heading_offset: int = 1) -> str:
         elif tok.type == "list_item_open":
             pending_prefix = "  " * (len(list_stack) - 1) + list_stack[-1] + " "
         elif tok.type == "blockquote_open":
-            quote += 1
             lines.append("#quote(block: true)[")
         elif tok.type == "blockquote_close":
-            quote -= 1
             lines.append("]")
         elif tok.type == "inline":
             lines.append(pending_prefix + _inline(tok.children or []))

@@ -97,9 +97,9 @@ def _render(section: Section, names: dict[str, Figure]) -> RenderedSection:
     text, used = substitute(section.texte, names, section.source)
     titre, used_t = substitute(section.titre, names, section.source)
     sig, used_s = substitute(section.signature, names, section.source)
+    html, typst = markup.render(text)
     return RenderedSection(
-        place=section.place, key=section.key, titre=french_typography(titre),
-        html=markup.to_html(text), typst=markup.to_typst(text, heading_offset=3),
+        place=section.place, key=section.key, titre=french_typography(titre), html=html, typst=typst,
         signature=french_typography(sig), source=section.source, figures=used + used_t + used_s,
     )
 

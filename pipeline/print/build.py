@@ -13,7 +13,6 @@ import datetime as dt
 import importlib.metadata
 import json
 import logging
-import re
 import shutil
 import tempfile
 import time
@@ -114,10 +113,8 @@ def _editorial(ctx: BuildContext) -> list[dict[str, Any]]:
     rendered = getattr(ctx, "editorial", None)
     if rendered is None:
         return []
-    # the editorial stage writes sub-headings for an HTML page (level 4); in the PDF they sit one level
-    # below the section's own heading
-    return [{"place": s.place, "key": s.key, "titre": s.titre, "signature": s.signature,
-             "typst": re.sub(r"^=+ ", "== ", s.typst, flags=re.M)}
+    # the editorial stage writes its sub-headings one level below the section's own (level 2)
+    return [{"place": s.place, "key": s.key, "titre": s.titre, "signature": s.signature, "typst": s.typst}
             for s in rendered.sections]
 
 
