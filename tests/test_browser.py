@@ -14,11 +14,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from bilan_fixture import CANTON_CODES, built_site
+from bilan_fixture import CANTON_CODES, CHROMIUM, built_site, launched_browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 PAGES = ["index.html", "cantons/index.html", "epci.html", "partenaires.html", "methodologie.html",
          "qualite.html", "telechargements.html"] + [f"cantons/{c}.html" for c in CANTON_CODES]
 
@@ -32,11 +29,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from launched_browser()
 
 
 @pytest.fixture(scope="module")
