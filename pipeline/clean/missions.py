@@ -4,184 +4,145 @@ Nothing is dropped silently and nothing is guessed: a value that cannot be resol
 quarantine with a reason a person can act on ("code commune inconnu : 26999"). Non-blocking remarks
 (a domaine that disagrees with the thématique, a canton that is not the commune's) are kept in
 `avertissement` on the mission.
+
+How: the rows are a DuckDB view `fields`; the distinct values of each coded field are resolved once
+(resolve.py), and one query joins them back and writes the reasons (clean.sql). So a ten-million-row
+load costs a few joins, not ten million Python calls. `clean_rows` runs the same on a Polars frame (the
+quarantine replay, `bilan reprocess`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import polars as pl
 
-from pipeline.clean.geography import commune_lookup, epci_lookup, resolve_cantons
-from pipeline.clean.values import commune_code, digits, parse_date, resolve_labels, resolve_labels_for_year
+from pipeline.clean import resolve
+from pipeline.ingest.headers import FIELDS
 from pipeline.ref import Ref
 from pipeline.text import EXCEL_ERROR_PATTERN, redact_expr
 
-YEAR_MIN, YEAR_MAX = 2000, 2100
+CLEAN = Path(__file__).with_name("clean.sql")
+
+# What Polars' strip_chars() removes (Unicode White_Space): DuckDB's trim() is told the same set.
+BLANK = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+         "\u2028\u2029\u202f\u205f\u3000")
 _SYNDICAT_WORDS = ("syndicat", " sivu ", " sivom ", " sm ", " si ", " sie ", " sia ")
 
-_RAW_RENAMED = ("code_insee", "siren", "canton", "thematique", "domaine", "prestation", "partenaire",
-                "demandeur_type")
+# The columns of a clean mission, as `cleaned` holds them (the warehouse adds content_hash and provenance).
+MISSION_FIELDS = ["id_mission", "id_demande", "date_demande", "annee", "demandeur", "demandeur_type", "code_insee",
+                  "code_insee_lu", "commune", "code_canton", "canton", "siren_epci", "epci", "population", "classe",
+                  "thematique", "domaine", "prestation", "partenaire", "partenaire_type", "objet", "statut",
+                  "avertissement", "ligne"]
 
 
-def _reason(cond: pl.Expr, text: pl.Expr | str) -> pl.Expr:
-    return pl.when(cond).then(text if isinstance(text, pl.Expr) else pl.lit(text))
+def sql_text(value: str) -> str:
+    """A Python string as an SQL literal."""
+    return "'" + value.replace("'", "''") + "'"
 
 
-def _quote(col: str) -> pl.Expr:
-    return pl.lit("« ") + pl.col(col).fill_null("") + pl.lit(" »")
+def _syndicat_sql() -> str:
+    """Whether the demandeur's name reads like a syndicat's ('Syndicat…', or SIVU, SIVOM, SM, SI, SIE,
+    SIA as a word). Only a row with a SIREN may be a syndicat: the others are not looked at."""
+    words = "|".join(w.strip() for w in _SYNDICAT_WORDS if w.strip() != w)
+    loose = "|".join(w for w in _SYNDICAT_WORDS if w.strip() == w)
+    pattern = sql_text(f"(?i){loose}|(^| )({words})( |$)")
+    return f"CASE WHEN f.siren IS NOT NULL THEN coalesce(regexp_matches(f.demandeur, {pattern}), false) ELSE false END"
+
+
+def _excel_errors_sql() -> str:
+    """One reason per field holding an Excel error value (#N/A, #VALEUR!, Err:502…). The cheap test
+    first: only a value with '#' or ':' goes through the regular expression."""
+    parts = []
+    for c in (*FIELDS, "debordement"):
+        parts.append(f"CASE WHEN (contains({c}, '#') OR contains({c}, ':')) AND regexp_matches({c}, "
+                     f"{sql_text(EXCEL_ERROR_PATTERN)}) THEN 'valeur d''erreur Excel « ' || {c} || ' » ({c})' END")
+    return ",\n               ".join(parts)
+
+
+def _put(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """A small resolution table, copied into the connection's temporary schema."""
+    con.register("_resolved", frame)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _resolved")  # noqa: S608 (names of ours)
+    con.unregister("_resolved")
+
+
+RESOLVED = ("r_date", "r_geo", "r_thematique", "r_prestation", "r_partenaire", "r_domaine")
+
+
+def resolve_fields(con: duckdb.DuckDBPyConnection, ref: Ref) -> None:
+    """The resolution tables (RESOLVED) of the distinct values of view `fields` (see resolve.py)."""
+    q = con.sql
+    _put(con, "r_date", resolve.dates(q("SELECT DISTINCT date_demande FROM fields WHERE date_demande IS NOT NULL").pl()))
+    # Every other key in one scan: the geography's, and each label's with the year.
+    geo = "annee, code_insee, siren, canton, demandeur_type, syndicat"
+    keys = q(f"""SELECT grouping({geo}) AS g, grouping(thematique) AS t, grouping(prestation) AS p,
+                        grouping(partenaire) AS pa, grouping(domaine) AS dom, {geo},
+                        thematique, prestation, partenaire, domaine
+                 FROM (SELECT f.*, d.annee, {_syndicat_sql()} AS syndicat
+                       FROM fields f LEFT JOIN r_date d ON d.date_demande = f.date_demande)
+                 GROUP BY GROUPING SETS (({geo}), (thematique, annee), (prestation, annee),
+                                         (partenaire, annee), (domaine))""").pl()  # noqa: S608 (names of ours)
+    _put(con, "r_geo", resolve.geography(keys.filter(pl.col("g") == 0).select(*geo.split(", ")), ref))
+    for champ, flag in (("thematique", "t"), ("prestation", "p"), ("partenaire", "pa")):
+        these = keys.filter((pl.col(flag) == 0) & (pl.col("g") != 0) & pl.col(champ).is_not_null())
+        _put(con, f"r_{champ}", resolve.year_labels(these.select(champ, "annee"), champ, ref))
+    these = keys.filter((pl.col("dom") == 0) & (pl.col("g") != 0) & pl.col("domaine").is_not_null())
+    _put(con, "r_domaine", resolve.labels(these.select("domaine"), "domaine", "domaine", ref, "domaine_lu"))
+
+
+
+def clean_query(rows: str) -> str:
+    """The query that cleans the rows of view `rows` (a name of ours) against the resolution tables."""
+    return (CLEAN.read_text(encoding="utf-8").replace("{rows}", rows).replace("{syndicat}", _syndicat_sql())
+            .replace("{excel_errors}", _excel_errors_sql()))
+
+
+def drop_resolved(con: duckdb.DuckDBPyConnection) -> None:
+    for name in RESOLVED:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def clean_fields(con: duckdb.DuckDBPyConnection, ref: Ref) -> tuple[int, int]:
+    """Clean the rows of view `fields` into temp table `cleaned`; (missions, quarantined) counts."""
+    resolve_fields(con, ref)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cleaned AS {clean_query('fields')}")
+    drop_resolved(con)
+    ok, bad = con.execute("SELECT count(*) FILTER (WHERE raison IS NULL), count(*) FILTER (WHERE raison IS NOT NULL) "
+                          "FROM cleaned").fetchall()[0]
+    return int(ok), int(bad)
+
+
+def finish_quarantine(rows: pl.DataFrame) -> pl.DataFrame:
+    """Quarantined rows (ligne, id_mission, annee, raison, valeurs) ready to store: the row as read as
+    JSON, and no personal data — a reason quotes the value it could not resolve, and the row as read
+    may hold an address in a coded column."""
+    if isinstance(rows.schema["valeurs"], pl.Struct):
+        rows = rows.with_columns(pl.col("valeurs").struct.json_encode())
+    return rows.with_columns(redact_expr("raison"), redact_expr("valeurs"))
 
 
 def clean_rows(rows: pl.DataFrame, ref: Ref) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(missions, quarantine) from a table of text columns (see pipeline.ingest.headers.FIELDS)."""
-    # Raw text keeps a '_brut' suffix so that resolved values never collide with what was read.
-    rows = rows.rename({c: c + "_brut" for c in _RAW_RENAMED})
-    df = rows.with_columns(
-        pl.col("id_mission").str.strip_chars(),
-        pl.col("id_demande").str.strip_chars(),
-        parse_date("date_demande").alias("date"),
-        commune_code("code_insee_brut").alias("code_lu"),
-        digits("siren_brut").alias("siren_lu"),
-        resolve_labels(rows, "domaine_brut", "domaine", ref).alias("domaine_lu"),
-        resolve_labels(rows, "demandeur_type_brut", "type_demandeur", ref).alias("type_lu"),
-        resolve_cantons(ref, rows.get_column("canton_brut")).alias("canton_lu"),
-    ).with_columns(pl.col("date").dt.year().cast(pl.Int32).alias("annee"))
-    # Labels of the taxonomy: valid in the row's year, or a reason naming the closest labels.
-    df = pl.concat([df, *[resolve_labels_for_year(df, f"{champ}_brut", champ, ref)
-                          for champ in ("thematique", "prestation", "partenaire")]], how="horizontal")
-
-    in_range = pl.col("annee").is_between(YEAR_MIN, YEAR_MAX)
-    years = sorted(y for y in df.filter(in_range).get_column("annee").unique().to_list() if y is not None)
-    if years:
-        communes = commune_lookup(ref, years)
-        epcis = epci_lookup(ref, years)
-    else:  # no usable date at all: empty lookups with the right columns
-        communes = commune_lookup(ref, [2021]).clear()
-        epcis = epci_lookup(ref, [2021]).clear()
-    df = (df.join(communes, on=["annee", "code_lu"], how="left")
-            .join(epcis, left_on=["annee", "siren_lu"], right_on=["annee", "siren"], how="left"))
-
-    # Demandeur type: as written when recognisable, otherwise derived from the codes.
-    name_key = pl.lit(" ") + pl.col("demandeur").str.to_lowercase() + pl.lit(" ")
-    looks_syndicat = pl.any_horizontal([name_key.str.contains(w, literal=True) for w in _SYNDICAT_WORDS])
-    has_code = pl.col("code_lu").is_not_null() & (pl.col("code_lu") != "")
-    has_siren = pl.col("siren_lu").is_not_null() & (pl.col("siren_lu") != "")
-    derived = (pl.when(has_code).then(pl.lit("commune"))
-               .when(pl.col("epci_nom").is_not_null()).then(pl.lit("epci"))
-               .when(has_siren & looks_syndicat).then(pl.lit("syndicat"))
-               .when(has_siren).then(pl.lit("autre")))
-    df = df.with_columns(pl.coalesce("type_lu", derived).alias("demandeur_type"))
-
-    is_commune = pl.col("demandeur_type") == "commune"
-    is_epci = pl.col("demandeur_type") == "epci"
-    n_cantons = pl.col("canton_codes").list.len()
-    single = n_cantons == 1
-    canton_ok = pl.col("canton_codes").list.contains(pl.col("canton_lu"))
-    df = df.with_columns(
-        pl.when(is_commune & single).then(pl.col("canton_codes").list.first())
-        .when(is_commune & canton_ok).then(pl.col("canton_lu")).alias("code_canton")
-    )
-
-    # An Excel error value (#N/A, #VALEUR!…) is never data: the row is quarantined whatever the field
-    # (docs/workbooks.md). Three missions whose id is #N/A stay three quarantined rows.
-    fields = [c for c in rows.columns if c not in ("ligne", "valeurs")]
-    errors = [_reason(pl.col(c).str.contains(EXCEL_ERROR_PATTERN).fill_null(False),
-                      pl.lit("valeur d'erreur Excel ") + _quote(c) + pl.lit(f" ({c.removesuffix('_brut')})"))
-              for c in fields]
-    reasons = [
-        *errors,
-        _reason(pl.col("id_mission").is_null(), "identifiant de mission manquant"),
-        _reason(pl.col("date_demande").is_null(), "date de la demande manquante"),
-        _reason(pl.col("date_demande").is_not_null() & pl.col("date").is_null(),
-                pl.lit("date illisible : ") + _quote("date_demande")),
-        _reason(pl.col("date").is_not_null() & ~in_range, pl.lit("date hors plage : ") + _quote("date_demande")),
-        _reason(pl.col("demandeur").is_null(), "demandeur manquant"),
-        _reason(pl.col("demandeur_type").is_null(), "type de demandeur indéterminable (ni code INSEE ni SIREN)"),
-        _reason(is_commune & ~has_code, "code INSEE manquant pour une commune"),
-        _reason(is_commune & has_code & pl.col("code_insee").is_null() & in_range,
-                pl.lit("code commune inconnu : ") + pl.col("code_lu")),
-        _reason(is_commune & pl.col("code_insee").is_not_null() & (n_cantons > 1) & pl.col("canton_lu").is_null(),
-                pl.lit("canton absent ou inconnu pour une commune partagée entre cantons : ") + pl.col("commune")
-                + pl.when(pl.col("canton_brut").is_not_null()).then(pl.lit(" ") + _quote("canton_brut")).otherwise(pl.lit(""))),
-        _reason(is_commune & (n_cantons > 1) & pl.col("canton_lu").is_not_null() & ~canton_ok,
-                pl.lit("canton incohérent avec la commune : ") + pl.col("commune") + pl.lit(" ") + _quote("canton_brut")),
-        _reason(is_epci & ~has_siren, "SIREN manquant pour un EPCI"),
-        _reason(is_epci & has_siren & pl.col("epci_nom").is_null() & in_range,
-                pl.lit("SIREN d'EPCI inconnu : ") + pl.col("siren_lu")),
-        _reason(pl.col("thematique_brut").is_null(), "thématique manquante"),
-        _reason(pl.col("thematique_raison").is_not_null(), pl.col("thematique_raison")),
-        _reason(pl.col("prestation_brut").is_null(), "prestation manquante"),
-        _reason(pl.col("prestation_raison").is_not_null(), pl.col("prestation_raison")),
-        _reason(pl.col("partenaire_brut").is_null(), "partenaire manquant"),
-        _reason(pl.col("partenaire_raison").is_not_null(), pl.col("partenaire_raison")),
-    ]
-    if "debordement" in df.columns:   # a CSV row wider than its header: its cells may be shifted
-        reasons.insert(0, _reason(pl.col("debordement").is_not_null(),
-                                  pl.lit("ligne plus large que l'en-tête, cellules en trop : ") + _quote("debordement")))
-    df = df.with_columns(pl.concat_list(reasons).list.drop_nulls().list.join("; ").alias("raison"))
-    bad = pl.col("raison") != ""
-
-    quarantine = df.filter(bad).select(
-        "ligne", "id_mission", pl.when(in_range).then(pl.col("annee")).alias("annee"), "raison", "valeurs",
-    )
-    if isinstance(quarantine.schema["valeurs"], pl.Struct):   # the row as read, as JSON for quarantined rows only
-        quarantine = quarantine.with_columns(pl.col("valeurs").struct.json_encode())
-    # a reason quotes the value it could not resolve; the row as read may hold an address in a coded column
-    quarantine = quarantine.with_columns(redact_expr("raison"), redact_expr("valeurs"))
-    return _missions(df.filter(~bad), ref), quarantine
-
-
-def _missions(df: pl.DataFrame, ref: Ref) -> pl.DataFrame:
-    """Accepted rows in the warehouse's shape, with derived domaine, partner type and territory."""
-    def in_year(frame: pl.DataFrame, canon: str, attr: str, alias: str) -> pl.DataFrame:
-        # one row per (label, year): a label may carry other attributes in other years
-        years = df.select(pl.col("annee").unique())
-        return (frame.join(years, how="cross").filter(
-            (pl.col("valide_de").is_null() | (pl.col("valide_de") <= pl.col("annee")))
-            & (pl.col("valide_a").is_null() | (pl.col("valide_a") >= pl.col("annee"))))
-            .select(pl.col(canon).alias(canon + "_c"), "annee", pl.col(attr).alias(alias)))
-
-    themes = in_year(ref.thematiques, "thematique", "domaine", "domaine")
-    partners = in_year(ref.partenaires, "partenaire", "type", "partenaire_type")
-    cantons = ref.cantons.select(pl.col("code").alias("code_canton"), pl.col("label_rapport").alias("canton"))
-    is_commune = pl.col("demandeur_type") == "commune"
-    df = df.join(themes, on=["thematique_c", "annee"], how="left", maintain_order="left") \
-           .join(partners, on=["partenaire_c", "annee"], how="left", maintain_order="left") \
-           .join(cantons, on="code_canton", how="left", maintain_order="left")
-    warnings = [
-        _reason(pl.col("domaine_lu").is_not_null() & (pl.col("domaine_lu") != pl.col("domaine")),
-                pl.lit("domaine de l'export ignoré : ") + _quote("domaine_brut") + pl.lit(", la thématique relève de ")
-                + pl.col("domaine")),
-        _reason(is_commune & pl.col("canton_lu").is_not_null() & (pl.col("canton_lu") != pl.col("code_canton")),
-                pl.lit("canton de l'export ignoré : ") + _quote("canton_brut") + pl.lit(", la commune est dans le canton ")
-                + pl.col("canton")),
-        _reason(is_commune & (pl.col("code_lu") != pl.col("code_insee")),
-                pl.lit("ancien code commune rattaché : ") + pl.col("code_lu") + pl.lit(" → ") + pl.col("code_insee")
-                + pl.lit(" (") + pl.col("commune") + pl.lit(")")),
-    ]
-    return df.select(
-        "id_mission",
-        pl.coalesce(pl.col("id_demande"), pl.lit("M-") + pl.col("id_mission")).alias("id_demande"),
-        pl.col("date").alias("date_demande"),
-        "annee",
-        pl.col("demandeur").str.strip_chars(),
-        "demandeur_type",
-        pl.when(is_commune).then(pl.col("code_insee")).alias("code_insee"),
-        pl.when(is_commune & (pl.col("code_lu") != pl.col("code_insee"))).then(pl.col("code_lu")).alias("code_insee_lu"),
-        pl.when(is_commune).then(pl.col("commune")).alias("commune"),
-        "code_canton",
-        "canton",
-        pl.when(is_commune).then(pl.col("commune_epci_siren"))
-          .when(pl.col("demandeur_type") == "epci").then(pl.col("siren_lu")).alias("siren_epci"),
-        pl.when(is_commune).then(pl.col("commune_epci"))
-          .when(pl.col("demandeur_type") == "epci").then(pl.col("epci_nom")).alias("epci"),
-        pl.when(is_commune).then(pl.col("population")).cast(pl.Int64).alias("population"),
-        pl.when(is_commune).then(pl.col("classe")).alias("classe"),
-        pl.col("thematique_c").alias("thematique"),
-        "domaine",
-        pl.col("prestation_c").alias("prestation"),
-        pl.col("partenaire_c").alias("partenaire"),
-        "partenaire_type",
-        "objet",
-        "statut",
-        pl.concat_list(warnings).list.drop_nulls().list.join("; ").replace("", None).alias("avertissement"),
-        "ligne",
-    )
+    """(missions, quarantine) from a table of text columns (see pipeline.ingest.headers.FIELDS), with
+    `ligne` and `valeurs` (the row as read); the same rules as a load, in a connection of its own."""
+    rows = rows.with_row_index("_i")
+    extra = ["debordement"] if "debordement" in rows.columns else []
+    con = duckdb.connect(config={"threads": 1})
+    try:
+        con.register("rows_in", rows.select("_i", *FIELDS, *extra))
+        con.execute("CREATE TEMP VIEW fields AS SELECT _i::BIGINT AS ligne, " + ", ".join(FIELDS) + ", "  # noqa: S608 (names of ours)
+                    + (extra[0] if extra else "NULL::VARCHAR AS debordement") + " FROM rows_in")
+        clean_fields(con, ref)
+        missions = con.sql("SELECT " + ", ".join(MISSION_FIELDS) + " FROM cleaned WHERE raison IS NULL "  # noqa: S608 (names of ours)
+                           "ORDER BY ligne").pl()
+        bad = con.sql("SELECT ligne, id_mission, annee_lue AS annee, raison FROM cleaned WHERE raison IS NOT NULL "
+                      "ORDER BY ligne").pl()
+    finally:
+        con.close()
+    lines = rows.select(pl.col("_i").cast(pl.Int64), pl.col("ligne").alias("ligne_lue"), "valeurs")
+    missions = (missions.join(lines.select("_i", "ligne_lue"), left_on="ligne", right_on="_i", how="left")
+                .with_columns(pl.col("ligne_lue").alias("ligne")).drop("ligne_lue"))
+    quarantine = (bad.join(lines, left_on="ligne", right_on="_i", how="left")
+                  .select(pl.col("ligne_lue").alias("ligne"), "id_mission", "annee", "raison", "valeurs"))
+    return missions, finish_quarantine(quarantine)

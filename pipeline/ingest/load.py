@@ -12,10 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import config
-from pipeline.clean.missions import clean_rows
+from pipeline.clean.missions import MISSION_FIELDS, clean_query, drop_resolved, finish_quarantine, resolve_fields
+from pipeline.ingest import stage
 from pipeline.ingest.detect import scan
-from pipeline.ingest.headers import HeaderPlan, NoHeader, apply_header, header_plan
+from pipeline.ingest.headers import HeaderPlan, NoHeader, header_plan
 from pipeline.ingest.readers import CountMismatch, RawSheet, UnreadableFile, file_hash, mismatch_message, read_export
 from pipeline.ref import Ref, load_ref
 from pipeline.text import redact
@@ -123,16 +123,22 @@ def _load_sheets(con: duckdb.DuckDBPyConnection, path: Path, sha: str, sheets: l
 
 def load_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPlan, ref: Ref,
                exact: bool = False) -> LoadCounts:
-    """Stream a sheet's rows through header mapping and cleaning into the warehouse, a batch at a
-    time (inside the caller's transaction). The rows counted are the file's own records below the
-    header (an independent count for a CSV), so `lignes_lues` is what is in the file."""
+    """Stage a sheet's rows in DuckDB, clean them there and merge them into the warehouse (inside the
+    caller's transaction). The rows counted are the file's own records below the header (an
+    independent count for a CSV), so `lignes_lues` is what is in the file."""
     load = SheetLoad(con, fichier=sheet.fichier, chemin=sheet.chemin, feuille=sheet.feuille,
                      sha256=sheet.sha256, fmt=sheet.format)
-    for batch in sheet.batches(config.INGEST_BATCH_ROWS, exact=exact):
-        table = apply_header(plan, batch)
-        if table.height:
-            missions, quarantine = clean_rows(table, ref)
-            load.add(missions, quarantine)
+    # a failure rolls the transaction back, and the staging tables with it
+    stage.stage_sheet(con, sheet, plan, exact)
+    resolve_fields(con, ref)
+    load.insert_new(clean_query("fields"), MISSION_FIELDS)          # the bulk: new ids, accepted
+    load.rest_view("fields", "fields_rest")                         # the few others
+    con.execute(f"CREATE TEMP TABLE cleaned AS {clean_query('fields_rest')}")
+    for part in stage.quarantined(con, plan):
+        load.add_quarantine(finish_quarantine(part))
+    load.add_cleaned(MISSION_FIELDS)                                # repeated or known ids: a verdict each
+    drop_resolved(con)
+    stage.drop(con)
     expected = None
     if sheet.enregistrements is not None:
         expected = int((sheet.enregistrements > plan.header_line).sum())

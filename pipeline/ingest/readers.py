@@ -21,6 +21,7 @@ import polars as pl
 
 from pipeline import config
 from pipeline.ingest import detect
+from pipeline.ingest.csvcount import CsvCount
 
 csv.field_size_limit(10_000_000)
 
@@ -37,6 +38,16 @@ def mismatch_message(exc: CountMismatch) -> str:
     line = exc.args[0] if exc.args else "?"
     return (f"le fichier ne se relit pas ligne pour ligne à partir de la ligne {line} "
             "(guillemets ou fins de ligne irréguliers) : rien n'en est chargé")
+
+
+@dataclass
+class CsvSource:
+    """A CSV file DuckDB can read from its path (UTF-8, LF or CRLF), with its independent count."""
+
+    path: Path
+    sep: str
+    width: int          # cells of the widest record
+    count: CsvCount
 
 
 @dataclass
@@ -60,6 +71,7 @@ class RawSheet:
     stream: Callable[[int, bool], Iterator[pl.DataFrame]] | None = None
     enregistrements: np.ndarray | None = None
     cleanup: Callable[[], None] | None = None
+    csv: CsvSource | None = None    # set when DuckDB may read the rows from the file itself (ingest/stage.py)
 
     def head_rows(self, n: int) -> list[tuple[int, list[str | None]]]:
         """The first n rows as (line, cells): what header detection looks at."""
@@ -231,17 +243,19 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
         _refuse_broken(count)
         width = max(count.max_width, head_width)
         fmt = f"csv {src.encoding} {_SEP_NAMES[sep]}" + (" fins de ligne CR" if src.line_ending == "cr" else "")
+        csv_source = CsvSource(src.path, sep, width, count)
 
         def stream(size: int, exact: bool) -> Iterator[pl.DataFrame]:
             if exact or count.irregular:
                 yield from _python_batches(src.path, sep, width, count.starts, size)
             else:
-                yield from _duckdb_batches(src.path, sep, width, count, size)
+                yield from _duckdb_batches(csv_source, size)
     except BaseException:
         src.cleanup()
         raise
     return RawSheet(path.name, str(path), sha, fmt, None, _frame(head, width), stream=stream,
-                    enregistrements=count.starts, cleanup=src.cleanup)
+                    enregistrements=count.starts, cleanup=src.cleanup,
+                    csv=None if count.irregular else csv_source)
 
 
 def _refuse_broken(count) -> None:
@@ -284,32 +298,39 @@ def _coalesced(reader, size: int) -> Iterator[object]:
         yield pa.Table.from_batches(pending)
 
 
-def _duckdb_batches(path: Path, sep: str, width: int, count, size: int) -> Iterator[pl.DataFrame]:
-    """Records read by DuckDB from the file, in file order, with the line the count gives them."""
-    import duckdb
-
-    cells = [f"c{i}" for i in range(width)]
+def read_csv_sql(src: CsvSource) -> str:
+    """The query by which DuckDB reads the CSV's records from the file: every cell as text (c0..cN),
+    records with no visible character left out (the count leaves them out too)."""
+    cells = [f"c{i}" for i in range(src.width)]
     columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cells) + "}"
-    starts = count.starts
     quote = "'\"'"
+
     def lit(text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
 
     # DuckDB's buffers follow its line size: sized from the longest record the count met (a 64 MiB
     # line size would make each reading thread hold a gigabyte)
-    line_size = max(2 << 20, count.longest + 1024)
+    line_size = max(2 << 20, src.count.longest + 1024)
     blank = " AND ".join(f"coalesce(trim({c}, ' \t\r\n'), '') = ''" for c in cells)
     # the path is quoted as an SQL literal; every other part is ours
-    sql = (f"SELECT * FROM read_csv({lit(str(path))}, delim = {lit(sep)}, quote = {quote}, escape = {quote}, "  # noqa: S608
-           "header = false, "
-           f"auto_detect = false, columns = {columns}, null_padding = true, strict_mode = false, "
-           f"parallel = {'false' if count.multiline else 'true'}, max_line_size = {line_size}, "
-           f"buffer_size = {2 * line_size}) "
-           f"WHERE NOT ({blank})")
+    return (f"SELECT * FROM read_csv({lit(str(src.path))}, delim = {lit(src.sep)}, quote = {quote}, "  # noqa: S608
+            f"escape = {quote}, header = false, "
+            f"auto_detect = false, columns = {columns}, null_padding = true, strict_mode = false, "
+            f"parallel = {'false' if src.count.multiline else 'true'}, max_line_size = {line_size}, "
+            f"buffer_size = {2 * line_size}) "
+            f"WHERE NOT ({blank})")
+
+
+def _duckdb_batches(src: CsvSource, size: int) -> Iterator[pl.DataFrame]:
+    """Records read by DuckDB from the file, in file order, with the line the count gives them."""
+    import duckdb
+
+    cells = [f"c{i}" for i in range(src.width)]
+    starts = src.count.starts
     con = duckdb.connect(config={"memory_limit": config.DUCKDB_READ_MEMORY, "threads": config.DUCKDB_THREADS})
     con.execute("SET enable_progress_bar = false")
     try:
-        reader = con.sql(sql).to_arrow_reader(size)
+        reader = con.sql(read_csv_sql(src)).to_arrow_reader(size)
         done = 0
         for batch in _coalesced(reader, size):
             df = pl.DataFrame(pl.from_arrow(batch))
@@ -317,7 +338,7 @@ def _duckdb_batches(path: Path, sep: str, width: int, count, size: int) -> Itera
                 raise CountMismatch(int(starts[-1]) if starts.size else 1)
             lines = starts[done:done + df.height]
             df = df.with_columns(pl.Series("ligne", lines, dtype=pl.Int64))
-            if count.multiline:
+            if src.count.multiline:
                 _check_spans(df, cells, starts, done)
             done += df.height
             yield _clean_cells(df, cells).select("ligne", *cells)

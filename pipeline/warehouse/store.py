@@ -53,6 +53,9 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
     con = duckdb.connect(str(path), config=settings)
     con.execute("SET enable_progress_bar = false")
     con.execute(SCHEMA.read_text(encoding="utf-8"))
+    from pipeline.ingest.stage import register_redact
+
+    register_redact(con)
     return con
 
 
@@ -103,28 +106,69 @@ class SheetLoad:
         self.rows = self.quarantaine = self.doublons = self.conflits = 0
 
     def add(self, missions: pl.DataFrame, quarantine: pl.DataFrame) -> None:
-        con, lit = self.con, pl.lit
-        if quarantine.height:
-            q = quarantine.select(lit(self.load_id).alias("load_id"), lit(self.fichier).alias("fichier"),
-                                  lit(self.feuille, dtype=pl.Utf8).alias("feuille"), "ligne", "id_mission",
-                                  pl.col("annee").cast(pl.Int32), "raison", "valeurs")
-            con.register("quarantine_in", q)
-            con.execute("INSERT INTO quarantine SELECT * FROM quarantine_in")
-            con.unregister("quarantine_in")
+        """Clean missions and quarantined rows held as Polars frames (a sheet already in memory)."""
+        self.add_quarantine(quarantine)
         if missions.height:
-            m = missions.with_columns(lit(self.load_id).alias("load_id"), lit(self.fichier).alias("fichier"),
-                                      lit(self.feuille, dtype=pl.Utf8).alias("feuille"))
-            con.register("incoming", m)
-            _merge(con)
-            dup, conf = con.execute(
-                "SELECT count(*) FILTER (WHERE verdict = 'duplicate'), count(*) FILTER (WHERE verdict = 'conflict') "
-                "FROM merge_touched").fetchall()[0]
-            con.execute("DROP TABLE merge_touched")
-            con.unregister("incoming")
-            self.doublons += dup
-            self.conflits += conf
-        self.rows += missions.height + quarantine.height
+            m = missions.with_columns(pl.lit(self.load_id).alias("load_id"), pl.lit(self.fichier).alias("fichier"),
+                                      pl.lit(self.feuille, dtype=pl.Utf8).alias("feuille"))
+            self.con.register("incoming", m)
+            self._merge()
+            self.con.unregister("incoming")
+        self.rows += missions.height
+
+    def add_quarantine(self, quarantine: pl.DataFrame) -> None:
+        """Quarantined rows (ligne, id_mission, annee, raison, valeurs as JSON, already redacted)."""
+        if not quarantine.height:
+            return
+        lit = pl.lit
+        q = quarantine.select(lit(self.load_id).alias("load_id"), lit(self.fichier).alias("fichier"),
+                              lit(self.feuille, dtype=pl.Utf8).alias("feuille"), "ligne", "id_mission",
+                              pl.col("annee").cast(pl.Int32), "raison", "valeurs")
+        self.con.register("quarantine_in", q)
+        self.con.execute("INSERT INTO quarantine SELECT * FROM quarantine_in")
+        self.con.unregister("quarantine_in")
+        self.rows += quarantine.height
         self.quarantaine += quarantine.height
+
+    def insert_new(self, query: str, columns: list[str]) -> None:
+        """The bulk of a sheet, straight from the cleaning query into `missions`: its accepted rows
+        whose id is neither repeated in the sheet nor already in the warehouse (so no verdict is
+        needed). Whatever else the sheet holds is left for `add_cleaned` and the quarantine."""
+        con = self.con
+        con.execute(TOUCHED)
+        feuille = "NULL::VARCHAR" if self.feuille is None else _sql_text(self.feuille)
+        # every name here is ours (a column list, our SQL); fichier and feuille are quoted literals
+        n = con.execute(f"INSERT INTO missions BY NAME SELECT {', '.join(columns)}, {_content_sql()} AS content_hash, "  # noqa: S608
+                        f"{int(self.load_id)} AS load_id, {_sql_text(self.fichier)} AS fichier, {feuille} AS feuille "
+                        f"FROM ({query}) c WHERE c.raison IS NULL AND c.id_mission NOT IN (SELECT id_mission FROM touched_ids)"
+                        ).fetchall()
+        self.rows += int(n[0][0]) if n else 0
+        con.execute("DROP TABLE touched_ids")
+
+    def rest_view(self, source: str, name: str) -> None:
+        """View `name`: the rows of `source` that `insert_new` did not take."""
+        con = self.con
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source} "  # noqa: S608
+                    f"ANTI JOIN (SELECT ligne FROM missions WHERE load_id = {int(self.load_id)}) USING (ligne)")
+
+    def add_cleaned(self, columns: list[str]) -> None:
+        """The accepted rows of the temporary table `cleaned` (pipeline.clean), merged in one go."""
+        feuille = "NULL::VARCHAR" if self.feuille is None else _sql_text(self.feuille)
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT {', '.join(columns)}, "  # noqa: S608
+                         f"{int(self.load_id)} AS load_id, {_sql_text(self.fichier)} AS fichier, {feuille} AS feuille "
+                         "FROM cleaned WHERE raison IS NULL")
+        self.rows += self.con.execute("SELECT count(*) FROM incoming").fetchall()[0][0]
+        self._merge()
+        self.con.execute("DROP VIEW incoming")
+
+    def _merge(self) -> None:
+        _merge(self.con)
+        dup, conf = self.con.execute(
+            "SELECT count(*) FILTER (WHERE verdict = 'duplicate'), count(*) FILTER (WHERE verdict = 'conflict') "
+            "FROM merge_touched").fetchall()[0]
+        self.con.execute("DROP TABLE merge_touched")
+        self.doublons += dup
+        self.conflits += conf
 
     def finish(self, lignes_lues: int | None = None) -> LoadCounts:
         """Record the counts. `lignes_lues`: the records of the sheet by the file's own count; when it
@@ -154,6 +198,20 @@ def store_sheet(con: duckdb.DuckDBPyConnection, *, fichier: str, chemin: str, fe
         raise
     con.execute("COMMIT")
     return counts
+
+
+# The ids of a sheet that need a verdict (duplicate, conflict): repeated in the sheet, or already in the
+# warehouse. In a first load, none; an id-less row is quarantined anyway.
+TOUCHED = """
+CREATE OR REPLACE TEMP TABLE touched_ids AS
+SELECT id_mission FROM fields WHERE id_mission IS NOT NULL GROUP BY id_mission HAVING count(*) > 1
+UNION
+SELECT DISTINCT id_mission FROM fields SEMI JOIN missions USING (id_mission)
+"""
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _content_sql() -> str:
