@@ -169,7 +169,9 @@ def _count_buffer(buf: bytes, sep: int, line0: int, final: bool, out: CsvCount, 
     first = np.empty_like(ends)
     first[0] = 0
     first[1:] = ends[:-1] + 1
-    n_sep = np.add.reduceat(arr == sep, first, dtype=np.int64)
+    # separators per line: from their positions (a boolean reduceat over the whole chunk costs 3x more)
+    seps = np.flatnonzero(arr == sep)
+    n_sep = np.searchsorted(seps, ends) - np.searchsorted(seps, first)
     if ends.size:
         out.longest = max(out.longest, int((ends - first).max()) + 1)
     is_start = np.ones(ends.size, bool)
@@ -191,7 +193,11 @@ def _count_buffer(buf: bytes, sep: int, line0: int, final: bool, out: CsvCount, 
         if m and m.end() == ends[line] + 1:
             text = m.group()
             if text.translate(None, _BLANK + b'"' + bytes([sep])):   # a visible character outside quotes syntax
-                width[line], has_data[line] = quoted.sub(b"", text).count(sep) + 1, True
+                # the separators inside quotes are not field breaks: counted only when they could
+                # make this the widest record (all of them counted is a bound from above)
+                if width[line] > out.max_width:
+                    width[line] = quoted.sub(b"", text).count(sep) + 1
+                has_data[line] = True
                 continue
         end, fields, vis_rec, irregular, inner = _record(buf, start, sep, final)
         if end < 0:                                       # continues in the next buffer

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,7 +221,6 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
     in a way DuckDB reads differently (text after a closing quote). The line of each record comes
     from the count, and the two are checked against each other as the batches go.
     """
-    from pipeline.ingest.csvcount import count_csv
     from pipeline.ingest.textfile import UTF16_BOMS, prepare
 
     with open(path, "rb") as f:
@@ -229,17 +229,34 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
         raise UnreadableFile("fichier vide")
     if b"\x00" in first[:4096] and not first.startswith(UTF16_BOMS):
         raise UnreadableFile("fichier binaire : ni CSV ni XLSX")
-    src = prepare(path, config.INGEST_TMP)
+    if first.startswith(UTF16_BOMS):
+        src = prepare(path, config.INGEST_TMP)
+        sep, head, head_width, count = _head_and_count(src.path)
+    else:
+        # Most exports are UTF-8 with LF or CRLF line ends and are read as they are: the file is counted
+        # while another thread checks that (Arrow's UTF-8 check and the hashing let go of the GIL). A file
+        # that had to be transcoded is counted again, on the bytes DuckDB will read.
+        with ThreadPoolExecutor(1) as pool:
+            prepared = pool.submit(prepare, path, config.INGEST_TMP)
+            counted: tuple | UnreadableFile
+            try:
+                counted = _head_and_count(path)
+            except UnreadableFile as exc:     # judged on the bytes DuckDB will read, below
+                counted = exc
+            except BaseException:
+                prepared.result().cleanup()
+                raise
+            src = prepared.result()
+        try:
+            if src.temporary:
+                counted = _head_and_count(src.path)
+            if isinstance(counted, UnreadableFile):
+                raise counted
+        except BaseException:
+            src.cleanup()
+            raise
+        sep, head, head_width, count = counted
     try:
-        with open(src.path, "rb") as f:
-            head_bytes = f.read(_HEAD_BYTES)
-        if len(head_bytes) == _HEAD_BYTES:
-            head_bytes = head_bytes[: head_bytes.rfind(b"\n") + 1] or head_bytes
-        text = head_bytes.decode("utf-8-sig", errors="replace")
-        sep = sniff_separator(text)
-        head = _python_records(text, sep, limit=_HEAD_RECORDS)
-        head_width = max(len(c) for _, c in head)
-        count = count_csv(src.path, sep, swallow_separators=max(2, head_width - 1))
         _refuse_broken(count)
         width = max(count.max_width, head_width)
         fmt = f"csv {src.encoding} {_SEP_NAMES[sep]}" + (" fins de ligne CR" if src.line_ending == "cr" else "")
@@ -256,6 +273,22 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
     return RawSheet(path.name, str(path), sha, fmt, None, _frame(head, width), stream=stream,
                     enregistrements=count.starts, cleanup=src.cleanup,
                     csv=None if count.irregular else csv_source)
+
+
+def _head_and_count(path: Path):
+    """(separator, head records, head width, count) of a UTF-8 text file: the head (first MiB) read
+    with Python's csv module, then the strict count of the whole file."""
+    from pipeline.ingest.csvcount import count_csv
+
+    with open(path, "rb") as f:
+        head_bytes = f.read(_HEAD_BYTES)
+    if len(head_bytes) == _HEAD_BYTES:
+        head_bytes = head_bytes[: head_bytes.rfind(b"\n") + 1] or head_bytes
+    text = head_bytes.decode("utf-8-sig", errors="replace")
+    sep = sniff_separator(text)
+    head = _python_records(text, sep, limit=_HEAD_RECORDS)
+    head_width = max(len(c) for _, c in head)
+    return sep, head, head_width, count_csv(path, sep, swallow_separators=max(2, head_width - 1))
 
 
 def _refuse_broken(count) -> None:
