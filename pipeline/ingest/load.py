@@ -77,22 +77,30 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, sha: str, sheets: lis
                ref: Ref) -> list[LoadCounts]:
     """All the sheets of a file in one transaction: a failure leaves nothing of the file. When DuckDB
     reads a CSV's records otherwise than the independent count, the file is read again with Python's
-    csv module; when that disagrees too, it is refused."""
-    for exact in (False, True):
+    csv module; when that disagrees too, it is refused. A CSV read while it was still being counted
+    (stage.Restage: the read does not fit what the count found) is loaded once more."""
+    exact = restaged = False
+    while True:
         con.execute("BEGIN TRANSACTION")
         try:
             results = _load_sheets(con, path, sha, sheets, ref, exact)
+        except stage.Restage:             # a speculative read that does not fit: once more, settled
+            con.execute("ROLLBACK")
+            if restaged:
+                raise
+            restaged = True
+            continue
         except CountMismatch as exc:
             con.execute("ROLLBACK")
             if exact:
                 raise UnreadableFile(mismatch_message(exc)) from exc
+            exact = True
             continue
         except BaseException:
             con.execute("ROLLBACK")
             raise
         con.execute("COMMIT")
         return results
-    raise AssertionError("unreachable")
 
 
 def _load_sheets(con: duckdb.DuckDBPyConnection, path: Path, sha: str, sheets: list[RawSheet],
@@ -126,10 +134,10 @@ def load_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPlan
     """Stage a sheet's rows in DuckDB, clean them there and merge them into the warehouse (inside the
     caller's transaction). The rows counted are the file's own records below the header (an
     independent count for a CSV), so `lignes_lues` is what is in the file."""
-    load = SheetLoad(con, fichier=sheet.fichier, chemin=sheet.chemin, feuille=sheet.feuille,
-                     sha256=sheet.sha256, fmt=sheet.format)
     # a failure rolls the transaction back, and the staging tables with it
     stage.stage_sheet(con, sheet, plan, exact)
+    load = SheetLoad(con, fichier=sheet.fichier, chemin=sheet.chemin, feuille=sheet.feuille,
+                     sha256=sheet.sha256, fmt=sheet.format)
     resolve_fields(con, ref)
     load.insert_new(clean_query("fields"), MISSION_FIELDS)          # the bulk: new ids, accepted
     load.rest_view("fields", "fields_rest")                         # the few others

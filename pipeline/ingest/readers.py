@@ -9,6 +9,7 @@ a person sees: the physical line where a CSV record starts, the Excel row number
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -49,6 +50,7 @@ class CsvSource:
     sep: str
     width: int          # cells of the widest record
     count: CsvCount
+    speculative: bool = False   # read before the count is known: width and line size are guesses
 
 
 @dataclass
@@ -73,6 +75,16 @@ class RawSheet:
     enregistrements: np.ndarray | None = None
     cleanup: Callable[[], None] | None = None
     csv: CsvSource | None = None    # set when DuckDB may read the rows from the file itself (ingest/stage.py)
+    pending: Callable[[], None] | None = None   # finishes a CSV's check and count (see _read_csv)
+
+    def settle(self) -> RawSheet:
+        """Wait for the checks still running on the file (encoding, independent count) and take their
+        results: `format`, `enregistrements`, `csv` and the batches are final after this. May raise
+        UnreadableFile (a file the count refuses)."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending()
+        return self
 
     def head_rows(self, n: int) -> list[tuple[int, list[str | None]]]:
         """The first n rows as (line, cells): what header detection looks at."""
@@ -82,6 +94,7 @@ class RawSheet:
     def batches(self, size: int, exact: bool = False) -> Iterator[pl.DataFrame]:
         """Every row, at most `size` at a time. `exact`: read with Python's csv module rather than
         DuckDB (slower; used when DuckDB's records disagree with the independent count)."""
+        self.settle()
         if self.stream is not None:
             yield from self.stream(size, exact)
             return
@@ -105,6 +118,9 @@ class RawSheet:
         return self
 
     def close(self) -> None:
+        if self.pending is not None:     # the threads finish before their files are removed
+            with contextlib.suppress(Exception):   # closing: the load already failed or was refused
+                self.settle()
         if self.cleanup is not None:
             self.cleanup()
             self.cleanup = None
@@ -144,7 +160,7 @@ def read_export(path: Path, sha256: str | None = None, stream: bool = False) -> 
         return read_workbook(path, sha)
     if kind == detect.OLE2:
         raise UnreadableFile(detect.OLE2_MESSAGE)
-    sheet = _read_csv(path, sha)
+    sheet = _read_csv(path, sha, speculative=stream)
     return [sheet if stream else sheet.materialize()]
 
 
@@ -212,14 +228,19 @@ _HEAD_RECORDS = 40
 _ASCII_BLANK = " \t\r\n"
 
 
-def _read_csv(path: Path, sha: str) -> RawSheet:
+def _read_csv(path: Path, sha: str, speculative: bool = False) -> RawSheet:
     """A CSV (or tab-separated text) export, streamed (see textfile.py, csvcount.py).
 
     The head (first MiB) is read with Python's csv module for the separator, title lines and header;
-    the records are then counted by the strict pass, and read in batches by DuckDB's CSV reader from
-    the file itself (multi-threaded, bounded memory) — or by Python's csv module when a quote is used
-    in a way DuckDB reads differently (text after a closing quote). The line of each record comes
-    from the count, and the two are checked against each other as the batches go.
+    the records are then counted by the strict pass, and read by DuckDB's CSV reader from the file
+    itself (multi-threaded, bounded memory) — or by Python's csv module when a quote is used in a way
+    DuckDB reads differently (text after a closing quote). The line of each record comes from the
+    count, and the two are checked against each other.
+
+    `speculative` (the ingest): when the head is UTF-8 without a lone CR, as most exports are, the sheet
+    is returned at once while two threads check the whole file's encoding and count it; DuckDB stages
+    the rows meanwhile, and `RawSheet.settle()` takes the results (stage.py reads the file again in the
+    rare case they call for it: transcoding, a wider record, a multi-line cell).
     """
     from pipeline.ingest.textfile import UTF16_BOMS, prepare
 
@@ -231,31 +252,48 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
         raise UnreadableFile("fichier binaire : ni CSV ni XLSX")
     if first.startswith(UTF16_BOMS):
         src = prepare(path, config.INGEST_TMP)
-        sep, head, head_width, count = _head_and_count(src.path)
-    else:
-        # Most exports are UTF-8 with LF or CRLF line ends and are read as they are: the file is counted
-        # while another thread checks that (Arrow's UTF-8 check and the hashing let go of the GIL). A file
-        # that had to be transcoded is counted again, on the bytes DuckDB will read.
-        with ThreadPoolExecutor(1) as pool:
-            prepared = pool.submit(prepare, path, config.INGEST_TMP)
-            counted: tuple | UnreadableFile
-            try:
-                counted = _head_and_count(path)
-            except UnreadableFile as exc:     # judged on the bytes DuckDB will read, below
-                counted = exc
-            except BaseException:
-                prepared.result().cleanup()
-                raise
-            src = prepared.result()
+        return _sheet(path, sha, src, *_head_and_count(src.path))
+    if speculative and _plain_head(first):
+        return _speculative(path, sha)
+    with ThreadPoolExecutor(1) as pool:
+        # The file is counted while another thread checks it is UTF-8 with LF or CRLF ends (Arrow's
+        # UTF-8 check lets go of the GIL); a file that had to be transcoded is counted again.
+        prepared = pool.submit(prepare, path, config.INGEST_TMP)
+        counted: tuple | UnreadableFile
         try:
-            if src.temporary:
-                counted = _head_and_count(src.path)
-            if isinstance(counted, UnreadableFile):
-                raise counted
+            counted = _head_and_count(path)
+        except UnreadableFile as exc:     # judged on the bytes DuckDB will read, below
+            counted = exc
         except BaseException:
-            src.cleanup()
+            prepared.result().cleanup()
             raise
-        sep, head, head_width, count = counted
+        src = prepared.result()
+    try:
+        if src.temporary:
+            counted = _head_and_count(src.path)
+        if isinstance(counted, UnreadableFile):
+            raise counted
+    except BaseException:
+        src.cleanup()
+        raise
+    return _sheet(path, sha, src, *counted)
+
+
+def _plain_head(first: bytes) -> bool:
+    """The first MiB is UTF-8 (a character cut at the end aside) with no lone CR."""
+    head = first[: first.rfind(b"\n") + 1] if len(first) == _HEAD_BYTES else first
+    if first.count(b"\r") != first.count(b"\r\n"):
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sheet(path: Path, sha: str, src, sep: str, head, head_width: int, count: CsvCount,
+           sheet: RawSheet | None = None) -> RawSheet:
+    """The sheet of a counted CSV (or `sheet` completed with it)."""
     try:
         _refuse_broken(count)
         width = max(count.max_width, head_width)
@@ -270,16 +308,49 @@ def _read_csv(path: Path, sha: str) -> RawSheet:
     except BaseException:
         src.cleanup()
         raise
-    return RawSheet(path.name, str(path), sha, fmt, None, _frame(head, width), stream=stream,
-                    enregistrements=count.starts, cleanup=src.cleanup,
-                    csv=None if count.irregular else csv_source)
+    out = sheet or RawSheet(path.name, str(path), sha, fmt, None, _frame(head, width))
+    if out.frame.width - 1 < width:      # a record wider than the speculative head: the head widens too
+        out.frame = _frame(head, width)
+    out.format, out.stream, out.enregistrements, out.cleanup = fmt, stream, count.starts, src.cleanup
+    out.csv = None if count.irregular else csv_source
+    return out
 
 
-def _head_and_count(path: Path):
-    """(separator, head records, head width, count) of a UTF-8 text file: the head (first MiB) read
-    with Python's csv module, then the strict count of the whole file."""
+_SPARE_COLUMNS = 4    # a speculative read takes a few more columns than the head shows
+
+
+def _speculative(path: Path, sha: str) -> RawSheet:
+    """The sheet at once, its check and count running in two threads (see _read_csv)."""
     from pipeline.ingest.csvcount import count_csv
+    from pipeline.ingest.textfile import prepare
 
+    sep, head, head_width = _head(path)
+    pool = ThreadPoolExecutor(2)
+    prepared = pool.submit(prepare, path, config.INGEST_TMP)
+    counted = pool.submit(count_csv, path, sep, max(2, head_width - 1))
+    sheet = RawSheet(path.name, str(path), sha, f"csv utf-8 {_SEP_NAMES[sep]}", None, _frame(head, head_width),
+                     csv=CsvSource(path, sep, head_width + _SPARE_COLUMNS, CsvCount(), speculative=True))
+
+    def settle() -> None:
+        try:
+            src = prepared.result()
+            try:
+                count = counted.result()
+                if src.temporary:          # transcoded: the head is the same, the count is redone on it
+                    count = count_csv(src.path, sep, max(2, head_width - 1))
+            except BaseException:
+                src.cleanup()
+                raise
+        finally:
+            pool.shutdown(wait=True)
+        _sheet(path, sha, src, sep, head, head_width, count, sheet)
+
+    sheet.pending = settle
+    return sheet
+
+
+def _head(path: Path):
+    """(separator, head records, head width) from the first MiB, read with Python's csv module."""
     with open(path, "rb") as f:
         head_bytes = f.read(_HEAD_BYTES)
     if len(head_bytes) == _HEAD_BYTES:
@@ -287,7 +358,15 @@ def _head_and_count(path: Path):
     text = head_bytes.decode("utf-8-sig", errors="replace")
     sep = sniff_separator(text)
     head = _python_records(text, sep, limit=_HEAD_RECORDS)
-    head_width = max(len(c) for _, c in head)
+    return sep, head, max(len(c) for _, c in head)
+
+
+def _head_and_count(path: Path):
+    """(separator, head records, head width, count) of a UTF-8 text file: the head, then the strict
+    count of the whole file."""
+    from pipeline.ingest.csvcount import count_csv
+
+    sep, head, head_width = _head(path)
     return sep, head, head_width, count_csv(path, sep, swallow_separators=max(2, head_width - 1))
 
 
@@ -343,7 +422,7 @@ def read_csv_sql(src: CsvSource) -> str:
 
     # DuckDB's buffers follow its line size: sized from the longest record the count met (a 64 MiB
     # line size would make each reading thread hold a gigabyte)
-    line_size = max(2 << 20, src.count.longest + 1024)
+    line_size = max(2 << 20, src.count.longest + 1024)   # stage._line_size
     blank = " AND ".join(f"coalesce(trim({c}, ' \t\r\n'), '') = ''" for c in cells)
     # the path is quoted as an SQL literal; every other part is ours
     return (f"SELECT * FROM read_csv({lit(str(src.path))}, delim = {lit(src.sep)}, quote = {quote}, "  # noqa: S608

@@ -61,38 +61,69 @@ def register_redact(con: duckdb.DuckDBPyConnection) -> None:
         con.create_function("bilan_redact", redact, ["VARCHAR"], "VARCHAR", side_effects=False)
 
 
+class Restage(Exception):
+    """A speculative read of a CSV (made while the file was still being checked and counted) does not
+    fit what the count found — a transcoded file, a record wider than the head, a multi-line cell, a
+    long line — or DuckDB could not take it: the caller rolls back and loads the sheet again, now
+    settled (its header planned again on a head as wide as its widest record)."""
+
+
 def stage_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPlan, exact: bool) -> None:
     """Fill `stage_cells` and define `staged` and `fields`; CountMismatch when DuckDB's records are not
-    the count's (the caller reads the file again with Python's csv module)."""
+    the count's (the caller reads the file again with Python's csv module). The sheet is settled
+    (readers.RawSheet.settle) when this returns."""
     register_redact(con)
     drop(con)
-    if sheet.csv is not None and not exact:
-        _stage_csv(con, sheet.csv, plan)
+    guess = sheet.csv
+    if guess is not None and guess.speculative and not exact:
+        read = _read_into_stage(con, guess, plan)     # while the file is still being checked and counted
+        sheet.settle()
+        src = sheet.csv
+        if (not read or src is None or src.path != guess.path or src.count.multiline
+                or src.count.longest + 1024 > _line_size(guess)
+                or len(plan.names) + len(plan.personal_dropped) < sheet.frame.width - 1):
+            raise Restage
+        _check_stage(con, src, plan)
     else:
-        _stage_batches(con, sheet, plan, exact)
+        sheet.settle()
+        src = sheet.csv
+        if src is not None and not exact:
+            if not _read_into_stage(con, src, plan):
+                raise CountMismatch(1)   # not UTF-8 after all, a record DuckDB cannot take: read by Python
+            _check_stage(con, src, plan)
+        else:
+            _stage_batches(con, sheet, plan, exact)
     _fields_view(con, plan)
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, src: CsvSource, plan: HeaderPlan) -> None:
-    starts = src.count.starts
-    multiline = bool(src.count.multiline)
+def _line_size(src: CsvSource) -> int:
+    return max(2 << 20, src.count.longest + 1024)
+
+
+def _read_into_stage(con: duckdb.DuckDBPyConnection, src: CsvSource, plan: HeaderPlan) -> bool:
+    """DuckDB reads the file into `stage_cells` (the records in file order); False when it cannot."""
     # A record holding k line breaks spans k + 1 lines: checked against where the count starts the next.
     breaks = (", " + " + ".join(f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)"
-                                for c in (f"c{i}" for i in range(src.width))) + " AS _breaks") if multiline else ""
-    # The reader's records, in file order (insertion order is kept: the table's rowid is the record's
-    # rank); `_n` counts them apart from any padding.
+                                for c in (f"c{i}" for i in range(src.width))) + " AS _breaks") if src.count.multiline else ""
     try:
         con.execute(f"CREATE TABLE stage_cells AS SELECT {', '.join(_cells(plan))}{breaks} "  # noqa: S608
                     f"FROM ({read_csv_sql(src)})")
-    except duckdb.Error as exc:   # not UTF-8 after all, a record DuckDB cannot take: read by Python
-        raise CountMismatch(1) from exc
+    except duckdb.Error:
+        return False
+    return True
+
+
+def _check_stage(con: duckdb.DuckDBPyConnection, src: CsvSource, plan: HeaderPlan) -> None:
+    """The staged records against the count: as many, each at its line, multi-line records spanning
+    the lines the count gives them."""
+    starts = src.count.starts
     n, first, last = con.execute("SELECT count(*), min(rowid), max(rowid) FROM stage_cells").fetchall()[0]
     if n != starts.size:
         raise CountMismatch(int(starts[min(n, starts.size - 1)]) if starts.size else 1)
     if n and last - first + 1 != n:      # rowids not one run: the rank of a record is unknown
         raise CountMismatch(1)
     _line_view(con, plan, np.asarray(starts, dtype=np.int64), int(first or 0))
-    if multiline:
+    if src.count.multiline:
         bad = con.execute("SELECT min(ligne) FROM (SELECT ligne, _breaks, lead(ligne) OVER (ORDER BY ligne) AS nxt "
                           "FROM stage_lined) WHERE ligne + _breaks >= nxt").fetchall()[0][0]
         if bad is not None:
