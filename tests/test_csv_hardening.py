@@ -105,6 +105,36 @@ def test_row_wider_than_its_header_is_quarantined_with_its_extra_cells(tmp_path)
     assert "en trop" in valeurs and "aussi" in valeurs            # the row as read keeps them
 
 
+def test_a_row_far_wider_than_the_head_is_quarantined_not_cut(tmp_path):
+    """The ingest stages a CSV while it is still being counted, as wide as its head shows: a record
+    much wider, far below the head, must still keep every cell (the file is staged again)."""
+    text = io.StringIO()
+    w = csv.writer(text, delimiter=";", lineterminator="\n")
+    w.writerow(HEADER)
+    w.writerows(rows_n(300))
+    w.writerow([*row("WIDE", "DW", "15/03/2021", "Mairie de Crest", CREST), *[f"x{i}" for i in range(12)]])
+    w.writerows(rows_n(5, start=301))
+    f = tmp_path / "late-wide.csv"
+    f.write_text(text.getvalue(), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    [c] = ingest_paths([f], db=db)
+    assert (c.lignes_lues, c.acceptees, c.quarantaine) == (306, 305, 1) and balanced(c)
+    [(ligne, mid, raison, valeurs)] = quarantine(db)
+    assert (ligne, mid) == (302, "WIDE")
+    assert raison.endswith("« " + " | ".join(f"x{i}" for i in range(12)) + " »")
+    assert "x11" in valeurs
+
+
+def test_a_load_leaves_no_staging_behind(tmp_path):
+    f = write_csv(tmp_path / "e.csv", rows_n(50))
+    db = tmp_path / "w.duckdb"
+    [c] = ingest_paths([f], db=db)
+    assert c.acceptees == 50
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == {"load_log", "raw_rows", "quarantine", "missions", "conflicts"} | {t for t in tables if t.startswith("ref_")}
+
+
 def test_utf8_file_with_windows_1252_lines_after_the_first_mib(tmp_path):
     rows = rows_n(6000, objet="Réfection de la toiture de l'église, étude préalable et suivi")
     f = write_csv(tmp_path / "mixed.csv", rows)

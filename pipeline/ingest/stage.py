@@ -1,9 +1,10 @@
 """Stage a sheet's rows in DuckDB: the cells of its kept columns, trimmed, with the line of each row.
 
-Two ways in, one table out (`stage_cells`, seen through the view `staged`: ligne, c<i>…). It is an
-ordinary table of the warehouse, created and dropped inside the load's transaction: DuckDB compresses it
-and may write it out, so memory stays bounded whatever the file's size (a temporary table would be held
-in memory), and a failed load leaves nothing behind.
+Two ways in, one table out (`stage_cells`, seen through the view `staged`: ligne, c<i>…). It is a
+temporary table, created and dropped inside the load's transaction: past DuckDB's memory limit it is
+spilled to the warehouse's temporary folder (deleted when the connection closes), never written into
+the warehouse file — coded columns are staged as read, and one may hold an address by mistake (that row
+is quarantined, its reason and row as read redacted). A failed load leaves nothing behind.
 - a CSV file is read by DuckDB's own reader straight from its path — no row passes through Python —
   and its records are checked against the independent count (csvcount.py), whose record starts give
   each row its line;
@@ -106,7 +107,7 @@ def _read_into_stage(con: duckdb.DuckDBPyConnection, src: CsvSource, plan: Heade
     breaks = (", " + " + ".join(f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)"
                                 for c in (f"c{i}" for i in range(src.width))) + " AS _breaks") if src.count.multiline else ""
     try:
-        con.execute(f"CREATE TABLE stage_cells AS SELECT {', '.join(_cells(plan))}{breaks} "  # noqa: S608
+        con.execute(f"CREATE TEMP TABLE stage_cells AS SELECT {', '.join(_cells(plan))}{breaks} "  # noqa: S608
                     f"FROM ({read_csv_sql(src)})")
     except duckdb.Error:
         return False
@@ -150,7 +151,7 @@ def _line_view(con: duckdb.DuckDBPyConnection, plan: HeaderPlan, starts: np.ndar
 
 def _stage_batches(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPlan, exact: bool) -> None:
     columns = ", ".join(f"c{i} VARCHAR" for i in plan.keep)
-    con.execute(f"CREATE TABLE stage_cells (ligne BIGINT{', ' if columns else ''}{columns})")
+    con.execute(f"CREATE TEMP TABLE stage_cells (ligne BIGINT{', ' if columns else ''}{columns})")
     for batch in sheet.batches(config.INGEST_BATCH_ROWS, exact=exact):
         con.register("_batch", batch)
         cells = _cells(plan, set(batch.columns))
