@@ -44,6 +44,7 @@ class CsvCount:
     unterminated: int | None = None             # line of a quote still open at the end of the file
     too_long: int | None = None                 # line of a record longer than MAX_RECORD_BYTES
     longest: int = 0                            # bytes of the longest record (DuckDB's line size)
+    lone_cr: bool = False                       # a CR that does not end a CRLF (the file needs transcoding)
 
     @property
     def records(self) -> int:
@@ -131,6 +132,8 @@ def count_csv(path: Path, sep: str, swallow_separators: int | None = None) -> Cs
                 carry = buf
                 continue
             carry, buf = buf[cut:], buf[:cut]
+            if not out.lone_cr and b"\r" in buf:     # buf ends after an LF: a CRLF is never cut
+                out.lone_cr = buf.count(b"\r") != buf.count(b"\r\n")
             if line0 == 0 and buf.startswith(b"\xef\xbb\xbf"):   # the BOM is not a character of line 1
                 buf = b"   " + buf[3:]
             consumed = _count_buffer(buf, sep_code, line0, eof and not carry, out, starts, swallow_separators)

@@ -75,15 +75,16 @@ class RawSheet:
     enregistrements: np.ndarray | None = None
     cleanup: Callable[[], None] | None = None
     csv: CsvSource | None = None    # set when DuckDB may read the rows from the file itself (ingest/stage.py)
-    pending: Callable[[], None] | None = None   # finishes a CSV's check and count (see _read_csv)
+    pending: Callable[[bool], None] | None = None   # finishes a CSV's count (see _read_csv)
 
-    def settle(self) -> RawSheet:
-        """Wait for the checks still running on the file (encoding, independent count) and take their
-        results: `format`, `enregistrements`, `csv` and the batches are final after this. May raise
-        UnreadableFile (a file the count refuses)."""
+    def settle(self, utf8: bool = False) -> RawSheet:
+        """Wait for the count still running on the file and take its results: `format`,
+        `enregistrements`, `csv` and the batches are final after this. `utf8`: DuckDB read the whole
+        file as UTF-8 (it checks every byte), so it need not be checked again. May raise UnreadableFile
+        (a file the count refuses)."""
         if self.pending is not None:
             pending, self.pending = self.pending, None
-            pending()
+            pending(utf8)
         return self
 
     def head_rows(self, n: int) -> list[tuple[int, list[str | None]]]:
@@ -238,9 +239,10 @@ def _read_csv(path: Path, sha: str, speculative: bool = False) -> RawSheet:
     count, and the two are checked against each other.
 
     `speculative` (the ingest): when the head is UTF-8 without a lone CR, as most exports are, the sheet
-    is returned at once while two threads check the whole file's encoding and count it; DuckDB stages
-    the rows meanwhile, and `RawSheet.settle()` takes the results (stage.py reads the file again in the
-    rare case they call for it: transcoding, a wider record, a multi-line cell).
+    is returned at once while a thread counts the file; DuckDB stages the rows meanwhile (checking every
+    byte is UTF-8), and `RawSheet.settle()` takes the count (stage.py reads the file again in the rare
+    case it calls for it: a record DuckDB could not read — not UTF-8 —, a lone CR, a record wider than
+    the head, a multi-line cell).
     """
     from pipeline.ingest.textfile import UTF16_BOMS, prepare
 
@@ -320,29 +322,33 @@ _SPARE_COLUMNS = 4    # a speculative read takes a few more columns than the hea
 
 
 def _speculative(path: Path, sha: str) -> RawSheet:
-    """The sheet at once, its check and count running in two threads (see _read_csv)."""
+    """The sheet at once, its count running in a thread (see _read_csv)."""
     from pipeline.ingest.csvcount import count_csv
-    from pipeline.ingest.textfile import prepare
+    from pipeline.ingest.textfile import UTF8_BOM, TextSource, prepare
 
     sep, head, head_width = _head(path)
-    pool = ThreadPoolExecutor(2)
-    prepared = pool.submit(prepare, path, config.INGEST_TMP)
+    pool = ThreadPoolExecutor(1)
     counted = pool.submit(count_csv, path, sep, max(2, head_width - 1))
     sheet = RawSheet(path.name, str(path), sha, f"csv utf-8 {_SEP_NAMES[sep]}", None, _frame(head, head_width),
                      csv=CsvSource(path, sep, head_width + _SPARE_COLUMNS, CsvCount(), speculative=True))
 
-    def settle() -> None:
+    def settle(utf8: bool) -> None:
         try:
-            src = prepared.result()
-            try:
-                count = counted.result()
-                if src.temporary:          # transcoded: the head is the same, the count is redone on it
-                    count = count_csv(src.path, sep, max(2, head_width - 1))
-            except BaseException:
-                src.cleanup()
-                raise
+            count = counted.result()
         finally:
             pool.shutdown(wait=True)
+        if utf8 and not count.lone_cr:     # as it is: UTF-8 (DuckDB read it all), LF or CRLF
+            with open(path, "rb") as f:
+                bom = f.read(3) == UTF8_BOM
+            src = TextSource(path, "utf-8-bom" if bom else "utf-8", "lf", temporary=False)
+        else:                              # checked, and transcoded when it must be
+            src = prepare(path, config.INGEST_TMP)
+            if src.temporary:              # the head is the same; the count is redone on the new bytes
+                try:
+                    count = count_csv(src.path, sep, max(2, head_width - 1))
+                except BaseException:
+                    src.cleanup()
+                    raise
         _sheet(path, sha, src, sep, head, head_width, count, sheet)
 
     sheet.pending = settle

@@ -77,8 +77,8 @@ def stage_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPla
     drop(con)
     guess = sheet.csv
     if guess is not None and guess.speculative and not exact:
-        read = _read_into_stage(con, guess, plan)     # while the file is still being checked and counted
-        sheet.settle()
+        read = _read_into_stage(con, guess, plan)     # while the file is still being counted
+        sheet.settle(utf8=read)
         src = sheet.csv
         if (not read or src is None or src.path != guess.path or src.count.multiline
                 or src.count.longest + 1024 > _line_size(guess)
