@@ -9,7 +9,7 @@
 -- The Excel-error reasons are one CASE per field (an Excel error value is never data), written by missions.py.
 
 WITH dated AS (
-    SELECT f.*, d.date, d.annee, {syndicat} AS syndicat
+    SELECT f.*, d.date, d.annee, d.err_date_demande, {syndicat} AS syndicat
     FROM {rows} f
     LEFT JOIN r_date d ON d.date_demande = f.date_demande
 ), joined AS (
@@ -17,10 +17,11 @@ WITH dated AS (
            f.annee BETWEEN 2000 AND 2100 AS in_range,
            g.demandeur_type_r, g.code_insee_r, g.code_insee_lu, g.commune, g.code_canton, g.canton_r,
            g.siren_epci, g.epci, g.population, g.classe, g.geo_raison, g.geo_avert,
-           t.thematique_c, t.thematique_raison, t.domaine AS domaine_r,
-           p.prestation_c, p.prestation_raison,
-           pa.partenaire_c, pa.partenaire_raison, pa.partenaire_type,
-           dom.domaine_lu
+           g.err_demandeur_type, g.err_code_insee, g.err_siren, g.err_canton,
+           t.thematique_c, t.thematique_raison, t.domaine AS domaine_r, t.err_thematique,
+           p.prestation_c, p.prestation_raison, p.err_prestation,
+           pa.partenaire_c, pa.partenaire_raison, pa.partenaire_type, pa.err_partenaire,
+           dom.domaine_lu, dom.err_domaine
     FROM dated f
     LEFT JOIN r_geo g         ON g.annee IS NOT DISTINCT FROM f.annee
                              AND g.code_insee IS NOT DISTINCT FROM f.code_insee

@@ -51,11 +51,21 @@ def _syndicat_sql() -> str:
     return f"CASE WHEN f.siren IS NOT NULL THEN coalesce(regexp_matches(f.demandeur, {pattern}), false) ELSE false END"
 
 
+# Fields whose Excel error values are found among the distinct values (resolve.excel_error), and the
+# resolution table that holds each reason; the others are tested row by row.
+_ERRORS_RESOLVED = {"date_demande": "d", "demandeur_type": "g", "code_insee": "g", "siren": "g", "canton": "g",
+                    "thematique": "t", "domaine": "dom", "prestation": "p", "partenaire": "pa"}
+
+
 def _excel_errors_sql() -> str:
-    """One reason per field holding an Excel error value (#N/A, #VALEUR!, Err:502…). The cheap test
-    first: only a value with '#' or ':' goes through the regular expression."""
+    """One reason per field holding an Excel error value (#N/A, #VALEUR!, Err:502…), in the order of
+    the fields. Row by row for ids and free text (the cheap test first: only a value with '#' or ':'
+    goes through the regular expression); from the resolution tables for the others."""
     parts = []
     for c in (*FIELDS, "debordement"):
+        if c in _ERRORS_RESOLVED:
+            parts.append(f"err_{c}")
+            continue
         parts.append(f"CASE WHEN (contains({c}, '#') OR contains({c}, ':')) AND regexp_matches({c}, "
                      f"{sql_text(EXCEL_ERROR_PATTERN)}) THEN 'valeur d''erreur Excel « ' || {c} || ' » ({c})' END")
     return ",\n               ".join(parts)

@@ -14,6 +14,7 @@ import polars as pl
 from pipeline.clean.geography import commune_lookup, epci_lookup, resolve_cantons
 from pipeline.clean.values import commune_code, digits, parse_date, resolve_labels, resolve_labels_for_year
 from pipeline.ref import Ref
+from pipeline.text import EXCEL_ERROR_PATTERN
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -26,6 +27,13 @@ def _quote(col: str) -> pl.Expr:
     return pl.lit("« ") + pl.col(col).fill_null("") + pl.lit(" »")
 
 
+def excel_error(column: str) -> pl.Expr:
+    """`err_<column>`: the reason when the value is an Excel error value (#N/A, #VALEUR!, Err:502…),
+    never data whatever the field (docs/workbooks.md); resolved with the other distinct values."""
+    return (pl.when(pl.col(column).str.contains(EXCEL_ERROR_PATTERN).fill_null(False))
+            .then(pl.lit("valeur d'erreur Excel ") + _quote(column) + pl.lit(f" ({column})")).alias(f"err_{column}"))
+
+
 def _joined(parts: list[pl.Expr]) -> pl.Expr:
     """Reasons (or remarks) that apply, in order, joined by '; '; None when none applies."""
     return pl.concat_list(parts).list.drop_nulls().list.join("; ").replace("", None)
@@ -33,13 +41,13 @@ def _joined(parts: list[pl.Expr]) -> pl.Expr:
 
 def dates(keys: pl.DataFrame) -> pl.DataFrame:
     """`date_demande` as read → `date` and its year `annee` (None when unreadable)."""
-    return keys.with_columns(parse_date("date_demande").alias("date")).with_columns(
+    return keys.with_columns(parse_date("date_demande").alias("date"), excel_error("date_demande")).with_columns(
         pl.col("date").dt.year().cast(pl.Int32).alias("annee"))
 
 
 def labels(keys: pl.DataFrame, column: str, champ: str, ref: Ref, alias: str) -> pl.DataFrame:
     """A label resolved without regard to the year (domaine, type de demandeur): `alias`, or None."""
-    return keys.with_columns(resolve_labels(keys, column, champ, ref).alias(alias))
+    return keys.with_columns(resolve_labels(keys, column, champ, ref).alias(alias), excel_error(column))
 
 
 def _in_year(frame: pl.DataFrame, years: pl.DataFrame, canon: str, attr: str, alias: str) -> pl.DataFrame:
@@ -53,7 +61,8 @@ def _in_year(frame: pl.DataFrame, years: pl.DataFrame, canon: str, attr: str, al
 def year_labels(keys: pl.DataFrame, champ: str, ref: Ref) -> pl.DataFrame:
     """(`champ` as read, annee) → `{champ}_c` (the label valid that year) and `{champ}_raison` (why not),
     plus the attribute the report needs: a thématique's domaine, a partner's type."""
-    out = pl.concat([keys, resolve_labels_for_year(keys, champ, champ, ref)], how="horizontal")
+    out = pl.concat([keys, resolve_labels_for_year(keys, champ, champ, ref)], how="horizontal").with_columns(
+        excel_error(champ))
     years = keys.select(pl.col("annee").unique())
     if champ == "thematique":
         attrs = _in_year(ref.thematiques, years, "thematique", "domaine", "domaine")
@@ -142,4 +151,5 @@ def geography(keys: pl.DataFrame, ref: Ref) -> pl.DataFrame:
         pl.when(is_commune).then(pl.col("classe")).alias("classe"),
         _joined(reasons).alias("geo_raison"),
         _joined(remarks).alias("geo_avert"),
+        *[excel_error(c) for c in ("demandeur_type", "code_insee", "siren", "canton")],
     )
