@@ -108,14 +108,8 @@ def test_row_wider_than_its_header_is_quarantined_with_its_extra_cells(tmp_path)
 def test_a_row_far_wider_than_the_head_is_quarantined_not_cut(tmp_path):
     """The ingest stages a CSV while it is still being counted, as wide as its head shows: a record
     much wider, far below the head, must still keep every cell (the file is staged again)."""
-    text = io.StringIO()
-    w = csv.writer(text, delimiter=";", lineterminator="\n")
-    w.writerow(HEADER)
-    w.writerows(rows_n(300))
-    w.writerow([*row("WIDE", "DW", "15/03/2021", "Mairie de Crest", CREST), *[f"x{i}" for i in range(12)]])
-    w.writerows(rows_n(5, start=301))
-    f = tmp_path / "late-wide.csv"
-    f.write_text(text.getvalue(), encoding="utf-8")
+    wide = [*row("WIDE", "DW", "15/03/2021", "Mairie de Crest", CREST), *[f"x{i}" for i in range(12)]]
+    f = write_csv(tmp_path / "late-wide.csv", [*rows_n(300), wide, *rows_n(5, start=301)])
     db = tmp_path / "w.duckdb"
     [c] = ingest_paths([f], db=db)
     assert (c.lignes_lues, c.acceptees, c.quarantaine) == (306, 305, 1) and balanced(c)
