@@ -25,9 +25,6 @@ from pipeline.text import EXCEL_ERROR_PATTERN, redact_expr
 
 CLEAN = Path(__file__).with_name("clean.sql")
 
-# What Polars' strip_chars() removes (Unicode White_Space): DuckDB's trim() is told the same set.
-BLANK = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-         "\u2028\u2029\u202f\u205f\u3000")
 _SYNDICAT_WORDS = ("syndicat", " sivu ", " sivom ", " sm ", " si ", " sie ", " sia ")
 
 # The columns of a clean mission, as `cleaned` holds them (the warehouse adds content_hash and provenance).

@@ -90,10 +90,14 @@ MISSION_COLUMNS = ["id_mission", "id_demande", "date_demande", "annee", "demande
 
 
 class SheetLoad:
-    """One sheet loaded batch by batch, inside the caller's transaction (one per file: a failure
-    leaves nothing half-loaded).
+    """One sheet loaded inside the caller's transaction (one per file: a failure leaves nothing
+    half-loaded). From the staging of pipeline/ingest (the ingest):
 
-        load = SheetLoad(con, ...); load.add(missions, quarantine) ...; counts = load.finish(lignes_lues)
+        load = SheetLoad(con, ...); load.insert_new(query, columns)   # the bulk, straight into missions
+        load.rest_view(...); load.add_quarantine(...) ...; load.add_cleaned(columns)   # the few others
+        counts = load.finish(lignes_lues)
+
+    or from Polars frames already in memory: `load.add(missions, quarantine)` (store_sheet).
 
     Nothing of an accepted row is kept but the mission itself (its provenance is missions.fichier,
     feuille, ligne); the row as read is kept for quarantined rows only.
