@@ -140,3 +140,12 @@ def test_no_personal_data_reaches_the_warehouse(tmp_path, form):
         assert secret not in dump, secret
     assert "Observations" in dump and "joindre le" in dump            # other columns kept, redacted
     assert "thématique inconnue" in dump
+
+
+def test_a_file_named_after_a_person_is_not_stored_under_that_name(tmp_path):
+    header, rows = _rows_with_personal_data()
+    f = write_csv(tmp_path / "export jean.dupont@mairie.fr.csv", rows, header=header)
+    db = tmp_path / "w.duckdb"
+    [c] = ingest_paths([f], db=db)
+    assert (c.acceptees, c.quarantaine) == (1, 1)
+    assert "dupont@mairie" not in _dump(db)

@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from pipeline import config
+from pipeline.text import redact
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 MERGE = Path(__file__).with_name("merge.sql")
@@ -69,6 +70,9 @@ def seen_hash(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, str | N
 
 
 def _new_load(con, fichier, chemin, feuille, sha256, fmt, refuse=None) -> int:
+    # a file or sheet may be named after a person ("export jean.dupont@mairie.fr.csv"): the names
+    # reach the data-quality page, so they are redacted like any free text
+    fichier, chemin, feuille = redact(fichier), redact(chemin), redact(feuille)
     load_id = con.execute("SELECT nextval('load_seq')").fetchall()[0][0]
     con.execute(
         "INSERT INTO load_log (load_id, fichier, chemin, feuille, sha256, charge_le, format, refuse) "
@@ -105,7 +109,7 @@ class SheetLoad:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, *, fichier: str, chemin: str, feuille: str | None,
                  sha256: str, fmt: str):
-        self.con, self.fichier, self.feuille = con, fichier, feuille
+        self.con, self.fichier, self.feuille = con, redact(fichier) or fichier, redact(feuille)
         self.load_id = _new_load(con, fichier, chemin, feuille, sha256, fmt)
         self.rows = self.quarantaine = self.doublons = self.conflits = 0
 
