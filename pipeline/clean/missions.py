@@ -99,7 +99,6 @@ def resolve_fields(con: duckdb.DuckDBPyConnection, ref: Ref) -> None:
     _put(con, "r_domaine", resolve.labels(these.select("domaine"), "domaine", "domaine", ref, "domaine_lu"))
 
 
-
 def clean_query(rows: str) -> str:
     """The query that cleans the rows of view `rows` (a name of ours) against the resolution tables."""
     return (CLEAN.read_text(encoding="utf-8").replace("{rows}", rows).replace("{syndicat}", _syndicat_sql())
@@ -107,6 +106,7 @@ def clean_query(rows: str) -> str:
 
 
 def drop_resolved(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the resolution tables (at the end of a sheet's load)."""
     for name in RESOLVED:
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
