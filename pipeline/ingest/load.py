@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -39,14 +40,15 @@ def _unexpected(exc: Exception) -> str:
     return f"lecture impossible : erreur inattendue ({type(exc).__name__})"
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ref: Ref) -> list[LoadCounts]:
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ref: Ref, sha: str | None = None) -> list[LoadCounts]:
     """Load one file; one LoadCounts per sheet (or a single refused/already-loaded entry). Whatever the
-    file holds, this returns: a refusal names the file and says why in one French line."""
+    file holds, this returns: a refusal names the file and says why in one French line. `sha`: the
+    file's hash when already known."""
     path = Path(path)
     if not path.is_file():
         return [LoadCounts(path.name, None, refuse="fichier introuvable")]
     try:
-        sha = file_hash(path)
+        sha = sha or file_hash(path)
     except OSError as exc:
         return [LoadCounts(path.name, None, refuse=f"fichier illisible ({exc.strerror})")]
     if (seen := seen_hash(con, sha)) is not None:
@@ -156,16 +158,33 @@ def load_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPlan
 def ingest_paths(paths: Iterable[Path], db: Path | None = None, ref: Ref | None = None,
                  on_file: Callable[[Path, list[LoadCounts]], None] | None = None) -> list[LoadCounts]:
     """Load every file; `on_file` is told after each one (the CLI prints and advances its progress bar)."""
-    ref = ref or load_ref()
     files = expand_paths(paths)
-    con = connect(db)
+    # The files are hashed ahead, while the reference data loads and each file before loads (hashlib
+    # lets go of the GIL): a file's hash decides whether it was loaded before, so it is needed first.
+    pool = ThreadPoolExecutor(1)
+    hashes = [pool.submit(_hash, f) for f in files]
+    try:
+        ref = ref or load_ref()
+        con = connect(db)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
     try:
         results: list[LoadCounts] = []
-        for f in files:
-            counts = ingest_file(con, f, ref)
+        for f, hashed in zip(files, hashes, strict=True):
+            counts = ingest_file(con, f, ref, hashed.result())
             results += counts
             if on_file:
                 on_file(f, counts)
         return results
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         con.close()
+
+
+def _hash(path: Path) -> str | None:
+    """The file's hash, or None when it cannot be read (ingest_file then says why)."""
+    try:
+        return file_hash(path) if Path(path).is_file() else None
+    except OSError:
+        return None
