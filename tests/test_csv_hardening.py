@@ -145,6 +145,19 @@ def test_utf8_file_with_windows_1252_lines_after_the_first_mib(tmp_path):
     assert m["X1"][:2] == ("Coût 1 000 €", "Maîtrise d'œuvre") and m["R1"][0].startswith("Réfection de la toiture")
 
 
+def test_a_lone_cr_after_the_first_mib_is_a_line_end(tmp_path):
+    """A CRLF export with one lone CR far below its head (a cell edited on an old Mac): the file is
+    read as if it had none until the count sees it; then it is transcoded and read again."""
+    f = write_csv(tmp_path / "cr.csv", [*rows_n(6000, objet="Réfection de la toiture de l'église, étude préalable"),
+                                        row("Z1", "DZ", "15/03/2021", "Mairie de Crest", CREST, objet="avant\rapres")],
+                  newline="\r\n")
+    assert len(f.read_bytes()) > 1 << 20 and f.read_bytes().count(b"\r") == f.read_bytes().count(b"\r\n") + 1
+    db = tmp_path / "w.duckdb"
+    [c] = ingest_paths([f], db=db)
+    assert (c.lignes_lues, c.acceptees) == (6001, 6001) and balanced(c)
+    assert missions(db)["Z1"][0] == "avant\napres"
+
+
 def test_excel_unicode_text_export_utf16_tab_separated(tmp_path):
     rows = rows_n(4, objet="Maîtrise d'œuvre – église")
     text = io.StringIO()
