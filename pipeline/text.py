@@ -31,6 +31,12 @@ def key(value: object) -> str:
     return _NON_ALNUM.sub(" ", text).strip()
 
 
+def sql_text(value: str) -> str:
+    """A Python string as an SQL string literal (for the values DuckDB cannot take as parameters: a
+    view's constants, a table function's arguments, a regular expression inside generated SQL)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 # --- e-mail addresses and phone numbers in free text ---------------------------------------------------
 
 REDACTED = "[donnée personnelle retirée]"

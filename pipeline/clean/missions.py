@@ -21,7 +21,7 @@ import polars as pl
 from pipeline.clean import resolve
 from pipeline.ingest.headers import FIELDS
 from pipeline.ref import Ref
-from pipeline.text import EXCEL_ERROR_PATTERN, redact_expr
+from pipeline.text import EXCEL_ERROR_PATTERN, redact_expr, sql_text
 
 CLEAN = Path(__file__).with_name("clean.sql")
 
@@ -32,11 +32,6 @@ MISSION_FIELDS = ["id_mission", "id_demande", "date_demande", "annee", "demandeu
                   "code_insee_lu", "commune", "code_canton", "canton", "siren_epci", "epci", "population", "classe",
                   "thematique", "domaine", "prestation", "partenaire", "partenaire_type", "objet", "statut",
                   "avertissement", "ligne"]
-
-
-def sql_text(value: str) -> str:
-    """A Python string as an SQL literal."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _syndicat_sql() -> str:

@@ -24,6 +24,7 @@ import polars as pl
 from pipeline import config
 from pipeline.ingest import detect
 from pipeline.ingest.csvcount import CsvCount
+from pipeline.text import sql_text
 
 csv.field_size_limit(10_000_000)
 
@@ -416,26 +417,26 @@ def _coalesced(reader, size: int) -> Iterator[object]:
         yield pa.Table.from_batches(pending)
 
 
+def line_size(count: CsvCount) -> int:
+    """DuckDB's line size for a file: its buffers follow it, so it is sized from the longest record the
+    count met (a 64 MiB line size would make each reading thread hold a gigabyte)."""
+    return max(2 << 20, count.longest + 1024)
+
+
 def read_csv_sql(src: CsvSource) -> str:
     """The query by which DuckDB reads the CSV's records from the file: every cell as text (c0..cN),
     records with no visible character left out (the count leaves them out too)."""
     cells = [f"c{i}" for i in range(src.width)]
     columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cells) + "}"
     quote = "'\"'"
-
-    def lit(text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
-
-    # DuckDB's buffers follow its line size: sized from the longest record the count met (a 64 MiB
-    # line size would make each reading thread hold a gigabyte)
-    line_size = max(2 << 20, src.count.longest + 1024)   # stage._line_size
+    size = line_size(src.count)
     blank = " AND ".join(f"coalesce(trim({c}, ' \t\r\n'), '') = ''" for c in cells)
     # the path is quoted as an SQL literal; every other part is ours
-    return (f"SELECT * FROM read_csv({lit(str(src.path))}, delim = {lit(src.sep)}, quote = {quote}, "  # noqa: S608
+    return (f"SELECT * FROM read_csv({sql_text(str(src.path))}, delim = {sql_text(src.sep)}, quote = {quote}, "  # noqa: S608
             f"escape = {quote}, header = false, "
             f"auto_detect = false, columns = {columns}, null_padding = true, strict_mode = false, "
-            f"parallel = {'false' if src.count.multiline else 'true'}, max_line_size = {line_size}, "
-            f"buffer_size = {2 * line_size}) "
+            f"parallel = {'false' if src.count.multiline else 'true'}, max_line_size = {size}, "
+            f"buffer_size = {2 * size}) "
             f"WHERE NOT ({blank})")
 
 

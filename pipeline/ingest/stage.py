@@ -21,10 +21,9 @@ import numpy as np
 import polars as pl
 
 from pipeline import config
-from pipeline.clean.missions import sql_text
 from pipeline.ingest.headers import FIELDS, HeaderPlan, apply_header
-from pipeline.ingest.readers import CountMismatch, CsvSource, RawSheet, read_csv_sql
-from pipeline.text import GATE_PATTERN, redact
+from pipeline.ingest.readers import CountMismatch, CsvSource, RawSheet, line_size, read_csv_sql
+from pipeline.text import GATE_PATTERN, redact, sql_text
 
 # Unicode white space, as Polars' strip_chars() knows it (DuckDB's trim() with a set of characters is
 # ten times slower than a regular expression that first checks the two ends).
@@ -81,7 +80,7 @@ def stage_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPla
         sheet.settle(utf8=read)
         src = sheet.csv
         if (not read or src is None or src.path != guess.path or src.count.multiline
-                or src.count.longest + 1024 > _line_size(guess)
+                or src.count.longest + 1024 > line_size(guess.count)
                 or len(plan.names) + len(plan.personal_dropped) < sheet.frame.width - 1):
             raise Restage
         _check_stage(con, src, plan)
@@ -95,10 +94,6 @@ def stage_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPla
         else:
             _stage_batches(con, sheet, plan, exact)
     _fields_view(con, plan)
-
-
-def _line_size(src: CsvSource) -> int:
-    return max(2 << 20, src.count.longest + 1024)
 
 
 def _read_into_stage(con: duckdb.DuckDBPyConnection, src: CsvSource, plan: HeaderPlan) -> bool:

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from pipeline import config
-from pipeline.text import redact
+from pipeline.text import redact, sql_text
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 MERGE = Path(__file__).with_name("merge.sql")
@@ -144,11 +144,9 @@ class SheetLoad:
         needed). Whatever else the sheet holds is left for `add_cleaned` and the quarantine."""
         con = self.con
         con.execute(TOUCHED)
-        feuille = "NULL::VARCHAR" if self.feuille is None else _sql_text(self.feuille)
         # every name here is ours (a column list, our SQL); fichier and feuille are quoted literals
         n = con.execute(f"INSERT INTO missions BY NAME SELECT {', '.join(columns)}, {_content_sql()} AS content_hash, "  # noqa: S608
-                        f"{int(self.load_id)} AS load_id, {_sql_text(self.fichier)} AS fichier, {feuille} AS feuille "
-                        f"FROM ({query}) c WHERE c.raison IS NULL AND c.id_mission NOT IN (SELECT id_mission FROM touched_ids)"
+                        f"{self._provenance()} FROM ({query}) c WHERE c.raison IS NULL AND c.id_mission NOT IN (SELECT id_mission FROM touched_ids)"
                         ).fetchall()
         self.rows += int(n[0][0]) if n else 0
         con.execute("DROP TABLE touched_ids")
@@ -161,13 +159,16 @@ class SheetLoad:
 
     def add_cleaned(self, columns: list[str]) -> None:
         """The accepted rows of the temporary table `cleaned` (pipeline.clean), merged in one go."""
-        feuille = "NULL::VARCHAR" if self.feuille is None else _sql_text(self.feuille)
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT {', '.join(columns)}, "  # noqa: S608
-                         f"{int(self.load_id)} AS load_id, {_sql_text(self.fichier)} AS fichier, {feuille} AS feuille "
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT {', '.join(columns)}, {self._provenance()} "  # noqa: S608
                          "FROM cleaned WHERE raison IS NULL")
         self.rows += self.con.execute("SELECT count(*) FROM incoming").fetchall()[0][0]
         self._merge()
         self.con.execute("DROP VIEW incoming")
+
+    def _provenance(self) -> str:
+        """This sheet's load_id, fichier and feuille as SQL columns (the names quoted as literals)."""
+        feuille = "NULL::VARCHAR" if self.feuille is None else sql_text(self.feuille)
+        return f"{int(self.load_id)} AS load_id, {sql_text(self.fichier)} AS fichier, {feuille} AS feuille"
 
     def _merge(self) -> None:
         _merge(self.con)
@@ -216,10 +217,6 @@ SELECT id_mission FROM fields WHERE id_mission IS NOT NULL GROUP BY id_mission H
 UNION
 SELECT DISTINCT id_mission FROM fields SEMI JOIN missions USING (id_mission)
 """
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _content_sql() -> str:
