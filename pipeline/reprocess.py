@@ -32,7 +32,7 @@ import polars as pl
 from pipeline.clean.missions import clean_rows
 from pipeline.ingest.headers import FIELDS, map_header
 from pipeline.ref import Ref, load_ref
-from pipeline.warehouse.store import _content_sql, _merge, connect
+from pipeline.warehouse.store import _merge, connect, content_sql
 
 STALE_CHECK_MAX = 100_000   # quarantined rows re-read by a build's staleness check, at most
 
@@ -151,16 +151,16 @@ def _replay_sheet(con, ref: Ref, replay_id: int, now: dt.datetime, load_id: int,
 def _merge_moved(con, c: ReplayCounts, moved: pl.DataFrame) -> None:
     """Merge the rows that now resolve, as a load would have (see the module's docstring)."""
     con.register("replay_in", moved)
-    # _content_sql() is built from the fixed column list of pipeline.warehouse.store, never from data
-    con.execute(f"CREATE OR REPLACE TEMP TABLE replay_hashed AS SELECT *, {_content_sql()} AS h FROM replay_in")  # noqa: S608
+    # content_sql() is built from the fixed column list of pipeline.warehouse.store, never from data
+    con.execute(f"CREATE OR REPLACE TEMP TABLE replay_hashed AS SELECT *, {content_sql()} AS h FROM replay_in")  # noqa: S608
     con.unregister("replay_in")
     # A version loaded after the replayed row wins over it.
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE replay_later AS
         SELECT r.id_mission, r.fichier, r.ligne, r.h, r.annee, m.fichier AS m_fichier, m.ligne AS m_ligne,
-               m.content_hash AS m_hash, m.load_id AS m_load
+               {content_sql("m")} AS m_hash, m.load_id AS m_load
         FROM replay_hashed r JOIN missions m USING (id_mission)
-        WHERE m.load_id > r.load_id OR (m.load_id = r.load_id AND m.ligne > r.ligne)""")
+        WHERE m.load_id > r.load_id OR (m.load_id = r.load_id AND m.ligne > r.ligne)""")  # noqa: S608 (our columns)
     dup, conf = con.execute("SELECT count(*) FILTER (WHERE h = m_hash), count(*) FILTER (WHERE h <> m_hash) "
                             "FROM replay_later").fetchall()[0]
     con.execute("INSERT INTO conflicts SELECT id_mission, fichier, ligne, h, m_fichier, m_ligne, m_hash, m_load, annee "

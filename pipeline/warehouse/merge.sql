@@ -8,6 +8,9 @@
 -- Only the rows whose id is repeated in the batch or already in the warehouse need a verdict (few, in
 -- a first load: none); every other row is inserted by one anti-join, without a copy of the batch.
 -- (store._merge runs the first statement, the middle ones only when it found rows, then the last.)
+-- Two versions are compared by a hash of their content columns ({content_hash} for the incoming rows,
+-- {stored_hash} for the warehouse's version), computed here for the touched ids only: missions.content_hash
+-- is no longer written.
 
 CREATE OR REPLACE TEMP TABLE merge_touched AS
 WITH touched_ids AS (
@@ -21,6 +24,9 @@ WITH touched_ids AS (
            lag(i.ligne)        OVER w AS prev_ligne
     FROM incoming i SEMI JOIN touched_ids t USING (id_mission)
     WINDOW w AS (PARTITION BY i.id_mission ORDER BY i.ligne)
+), stored AS (
+    SELECT m.id_mission, m.fichier, m.ligne, {stored_hash} AS content_hash
+    FROM missions m SEMI JOIN touched_ids t USING (id_mission)
 )
 SELECT o.*,
        coalesce(o.prev_in_sheet, m.content_hash) AS prev_hash,
@@ -30,7 +36,7 @@ SELECT o.*,
             WHEN coalesce(o.prev_in_sheet, m.content_hash) = o.content_hash THEN 'duplicate'
             ELSE 'conflict' END AS verdict
 FROM ordered o
-LEFT JOIN missions m USING (id_mission);
+LEFT JOIN stored m USING (id_mission);
 
 INSERT INTO conflicts
 SELECT id_mission, ancien_fichier, ancien_ligne, prev_hash, fichier, ligne, content_hash, load_id, annee
@@ -40,11 +46,11 @@ FROM merge_touched WHERE verdict = 'conflict';
 DELETE FROM missions WHERE id_mission IN (SELECT id_mission FROM merge_touched WHERE verdict <> 'duplicate');
 
 INSERT INTO missions BY NAME
-SELECT {mission_columns}, content_hash
+SELECT {mission_columns}
 FROM merge_touched
 WHERE verdict <> 'duplicate'
 QUALIFY row_number() OVER (PARTITION BY id_mission ORDER BY ligne DESC) = 1;
 
 INSERT INTO missions BY NAME
-SELECT {mission_columns}, {content_hash} AS content_hash
+SELECT {mission_columns}
 FROM incoming i ANTI JOIN merge_touched t USING (id_mission);

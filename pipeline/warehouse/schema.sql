@@ -69,7 +69,9 @@ CREATE TABLE IF NOT EXISTS missions (
     objet           VARCHAR,
     statut          VARCHAR,
     avertissement   VARCHAR,           -- non-blocking remark (domaine that disagrees with the thématique...)
-    content_hash    VARCHAR NOT NULL,  -- hash of the canonical content: same id + same hash = duplicate
+    content_hash    VARCHAR,           -- no longer written (NULL): two versions of an id are compared on a hash of
+                                       -- their content columns when they meet (store.content_sql); kept so older
+                                       -- warehouses open
     load_id         INTEGER NOT NULL,
     fichier         VARCHAR NOT NULL,
     feuille         VARCHAR,

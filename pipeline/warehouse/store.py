@@ -54,6 +54,8 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
     con = duckdb.connect(str(path), config=settings)
     con.execute("SET enable_progress_bar = false")
     con.execute(SCHEMA.read_text(encoding="utf-8"))
+    # a warehouse made before content_hash stopped being written has it NOT NULL (no-op otherwise)
+    con.execute("ALTER TABLE missions ALTER COLUMN content_hash DROP NOT NULL")
     from pipeline.ingest.stage import register_redact
 
     register_redact(con)
@@ -145,7 +147,7 @@ class SheetLoad:
         con = self.con
         con.execute(TOUCHED)
         # every name here is ours (a column list, our SQL); fichier and feuille are quoted literals
-        n = con.execute(f"INSERT INTO missions BY NAME SELECT {', '.join(columns)}, {_content_sql()} AS content_hash, "  # noqa: S608
+        n = con.execute(f"INSERT INTO missions BY NAME SELECT {', '.join(columns)}, "  # noqa: S608
                         f"{self._provenance()} FROM ({query}) c WHERE c.raison IS NULL AND c.id_mission NOT IN (SELECT id_mission FROM touched_ids)"
                         ).fetchall()
         self.rows += int(n[0][0]) if n else 0
@@ -219,13 +221,18 @@ SELECT DISTINCT id_mission FROM fields SEMI JOIN missions USING (id_mission)
 """
 
 
-def _content_sql() -> str:
-    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in CONTENT_COLUMNS) + "))"
+def content_sql(alias: str = "") -> str:
+    """The content hash of a mission, from its CONTENT_COLUMNS (of table `alias` when given). It is
+    computed where two versions of an id meet — a few rows — and not stored with every mission:
+    hashing every row of a million-row load cost half a second of its insert."""
+    p = f"{alias}." if alias else ""
+    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({p}{c} AS VARCHAR), '')" for c in CONTENT_COLUMNS) + "))"
 
 
 def _merge(con: duckdb.DuckDBPyConnection) -> None:
     """Run merge.sql: verdicts for the touched ids, conflicts recorded, winners and new rows inserted."""
-    sql = (MERGE.read_text(encoding="utf-8").replace("{content_hash}", _content_sql())
+    sql = (MERGE.read_text(encoding="utf-8").replace("{content_hash}", content_sql())
+           .replace("{stored_hash}", content_sql("m"))
            .replace("{mission_columns}", ", ".join(MISSION_COLUMNS)))
     # statements end with ';' at the end of a line (comments never hold one)
     touched, *on_touched, insert_new = [s for s in sql.split(";\n") if s.strip()]
