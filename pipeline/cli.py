@@ -91,7 +91,7 @@ def run_ingest(paths: list[Path], db: Path | None) -> int:
     from rich.text import Text
 
     from pipeline.ingest.detect import scan
-    from pipeline.ingest.load import ingest_paths
+    from pipeline.ingest.hashing import HashAhead
 
     found = scan(paths)
     for skipped, why in found.skipped:     # every file of a folder that is not read, and why
@@ -99,6 +99,12 @@ def run_ingest(paths: list[Path], db: Path | None) -> int:
     files = found.files
     if not files:
         raise BilanError("aucun fichier CSV ou XLSX à charger dans " + ", ".join(map(str, paths)), 2)
+    hashes = HashAhead(files)          # while DuckDB, Polars and NumPy load
+    try:
+        from pipeline.ingest.load import ingest_paths
+    except BaseException:
+        hashes.close()
+        raise
     refused = 0
     with _progress() as progress:
         task = progress.add_task("Chargement", total=len(files))
@@ -122,7 +128,7 @@ def run_ingest(paths: list[Path], db: Path | None) -> int:
                         highlight=False)
             progress.advance(task)
 
-        ingest_paths(files, db=db, on_file=report)
+        ingest_paths(files, db=db, on_file=report, hashes=hashes)
     return 2 if refused else 0
 
 

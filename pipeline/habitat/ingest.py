@@ -252,7 +252,8 @@ def clean_payment(raw: dict, rules: Rules, geo: dict[int, dict]) -> dict:
 
 def read_file(path: Path, rules: Rules, geo: dict[int, dict], date_extraction: dt.date | None = None) -> list[SheetResult]:
     """Every sheet of a file; an unreadable file is one refused result naming why."""
-    from pipeline.ingest.readers import UnreadableFile, file_hash, read_export
+    from pipeline.ingest.hashing import file_hash
+    from pipeline.ingest.readers import UnreadableFile, read_export
 
     path = Path(path)
     try:
@@ -283,7 +284,7 @@ def ingest_paths(paths: list[Path], rules: Rules, db: Path | None = None, date_e
     con = store.connect(db)
     try:
         for path in expand_paths(paths):
-            from pipeline.ingest.readers import file_hash
+            from pipeline.ingest.hashing import file_hash
 
             if store.already_loaded(con, file_hash(path)):
                 counts: dict[str, object] = {"fichier": path.name, "feuille": None, "deja_charge": True}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -16,8 +15,9 @@ import duckdb
 from pipeline.clean.missions import MISSION_FIELDS, clean_query, drop_resolved, finish_quarantine, resolve_fields
 from pipeline.ingest import stage
 from pipeline.ingest.detect import scan
+from pipeline.ingest.hashing import HashAhead, file_hash
 from pipeline.ingest.headers import HeaderPlan, NoHeader, header_plan
-from pipeline.ingest.readers import CountMismatch, RawSheet, UnreadableFile, file_hash, mismatch_message, read_export
+from pipeline.ingest.readers import CountMismatch, RawSheet, UnreadableFile, mismatch_message, read_export
 from pipeline.ref import Ref, load_ref
 from pipeline.text import redact
 from pipeline.warehouse.store import LoadCounts, SheetLoad, connect, log_refused, seen_hash
@@ -156,35 +156,31 @@ def load_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, plan: HeaderPlan
 
 
 def ingest_paths(paths: Iterable[Path], db: Path | None = None, ref: Ref | None = None,
-                 on_file: Callable[[Path, list[LoadCounts]], None] | None = None) -> list[LoadCounts]:
-    """Load every file; `on_file` is told after each one (the CLI prints and advances its progress bar)."""
+                 on_file: Callable[[Path, list[LoadCounts]], None] | None = None,
+                 hashes: HashAhead | None = None) -> list[LoadCounts]:
+    """Load every file; `on_file` is told after each one (the CLI prints and advances its progress bar).
+    `hashes`: the files' hashes already under way (the CLI starts them before its imports)."""
     files = expand_paths(paths)
-    # The files are hashed ahead, while the reference data loads and each file before loads (hashlib
-    # lets go of the GIL): a file's hash decides whether it was loaded before, so it is needed first.
-    pool = ThreadPoolExecutor(1)
-    hashes = [pool.submit(_hash, f) for f in files]
+    # The files are hashed ahead, while the reference data loads and each file before loads: a file's
+    # hash decides whether it was loaded before, so it is needed first.
+    if hashes is None or hashes.files != files:
+        if hashes is not None:
+            hashes.close()
+        hashes = HashAhead(files)
     try:
         ref = ref or load_ref()
         con = connect(db)
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
+        hashes.close()
         raise
     try:
         results: list[LoadCounts] = []
-        for f, hashed in zip(files, hashes, strict=True):
-            counts = ingest_file(con, f, ref, hashed.result())
+        for i, f in enumerate(files):
+            counts = ingest_file(con, f, ref, hashes.result(i))
             results += counts
             if on_file:
                 on_file(f, counts)
         return results
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        hashes.close()
         con.close()
-
-
-def _hash(path: Path) -> str | None:
-    """The file's hash, or None when it cannot be read (ingest_file then says why)."""
-    try:
-        return file_hash(path) if Path(path).is_file() else None
-    except OSError:
-        return None

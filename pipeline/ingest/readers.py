@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import io
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ import polars as pl
 from pipeline import config
 from pipeline.ingest import detect
 from pipeline.ingest.csvcount import CsvCount
+from pipeline.ingest.hashing import file_hash
 from pipeline.text import sql_text
 
 csv.field_size_limit(10_000_000)
@@ -135,14 +135,6 @@ def _frame(rows: list[tuple[int, list[str | None]]], width: int | None = None) -
     for i in range(width):
         data[f"c{i}"] = [cells[i] if i < len(cells) else None for _, cells in rows]
     return pl.DataFrame(data, schema={"ligne": pl.Int64, **{f"c{i}": pl.Utf8 for i in range(width)}})
-
-
-def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_export(path: Path, sha256: str | None = None, stream: bool = False) -> list[RawSheet]:
