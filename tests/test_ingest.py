@@ -151,6 +151,20 @@ def test_reload_is_idempotent_duplicates_and_conflicts(tmp_path):
             ("partenaire-a.csv", "partenaire-b.csv")]
 
 
+def test_a_warehouse_from_before_still_tells_duplicates_from_conflicts(tmp_path):
+    """A warehouse written when every mission stored its content hash (NOT NULL): it opens, and two
+    versions are compared on their content, whatever hash the old row holds."""
+    db = tmp_path / "w.duckdb"
+    ingest_paths([write_csv(tmp_path / "partenaire-a.csv", BASIC)], db=db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE missions SET content_hash = 'ancien-' || id_mission")
+        con.execute("ALTER TABLE missions ALTER COLUMN content_hash SET NOT NULL")
+    corrected = [BASIC[0], BASIC[1], row(*BASIC[2][:10], objet="corrigé"), row("M4", "D3", "01/07/2021", "Crest", CREST)]
+    [c] = ingest_paths([write_csv(tmp_path / "partenaire-b.csv", corrected)], db=db)
+    assert (c.lignes_lues, c.acceptees, c.doublons, c.conflits) == (4, 2, 2, 1)
+    assert missions(db)["M3"][9] == "corrigé" and len(missions(db)) == 4
+
+
 def test_duplicate_inside_one_file(tmp_path):
     rows = [*BASIC, BASIC[0]]
     [c] = ingest_paths([write_csv(tmp_path / "dup.csv", rows)], db=tmp_path / "w.duckdb")

@@ -54,8 +54,10 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
     con = duckdb.connect(str(path), config=settings)
     con.execute("SET enable_progress_bar = false")
     con.execute(SCHEMA.read_text(encoding="utf-8"))
-    # a warehouse made before content_hash stopped being written has it NOT NULL (no-op otherwise)
-    con.execute("ALTER TABLE missions ALTER COLUMN content_hash DROP NOT NULL")
+    # a warehouse made before content_hash stopped being written has it NOT NULL
+    if con.execute("SELECT is_nullable = 'NO' FROM information_schema.columns "
+                   "WHERE table_name = 'missions' AND column_name = 'content_hash'").fetchall() == [(True,)]:
+        con.execute("ALTER TABLE missions ALTER COLUMN content_hash DROP NOT NULL")
     from pipeline.ingest.stage import register_redact
 
     register_redact(con)
