@@ -246,3 +246,27 @@ def test_remarks_are_kept_as_warnings_on_accepted_missions(tmp_path):
     assert w["R1"] == "ancien code commune rattaché : 26184 → 26210 (Valherbasse)"
     assert "domaine de l'export ignoré : « Santé », la thématique relève de Numérique" in w["R2"]
     assert "canton de l'export ignoré : « Valence 1 », la commune est dans le canton Crest" in w["R2"]
+
+
+def test_spaces_around_coded_values_are_not_data(tmp_path):
+    """Spaces (and non-breaking spaces) around a code, a date or a label are not part of it; a field
+    holding only spaces is missing; a reason quotes the value without its spaces, and so does the
+    row as read."""
+    nb = "\u00a0"
+    rows = [
+        row("M1", "D1", f" 15/03/2021{nb}", "Mairie de Crest", f"{nb}{CREST} ", theme=" ÉNERGIE ",
+            presta=f"{nb}Conseil", partner=" SDED "),
+        row("M2", "D2", "   ", "Mairie de Crest", CREST),
+        row("M3", "D3", " 32/13/2021 ", "Mairie de Crest", CREST, theme=f" {nb} "),
+    ]
+    db = tmp_path / "w.duckdb"
+    [c] = ingest_paths([write_csv(tmp_path / "espaces.csv", rows)], db=db)
+    assert (c.lignes_lues, c.acceptees, c.quarantaine) == (3, 1, 2)
+    m = missions(db)["M1"]
+    assert (m[2], m[4], m[6], m[7], m[8]) == (dt.date(2021, 3, 15), CREST, "Énergie", "Conseil", "SDED - Territoire d'énergie Drôme")
+    with duckdb.connect(str(db), read_only=True) as con:
+        reasons = dict(con.execute("SELECT id_mission, raison FROM quarantine").fetchall())
+        valeurs = json.loads(con.execute("SELECT valeurs FROM quarantine WHERE id_mission = 'M3'").fetchall()[0][0])
+    assert reasons["M2"] == "date de la demande manquante"
+    assert reasons["M3"] == "date illisible : « 32/13/2021 »; thématique manquante"
+    assert valeurs["Date de la demande"] == "32/13/2021" and valeurs["Thématique"] is None

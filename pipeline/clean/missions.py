@@ -13,6 +13,8 @@ quarantine replay, `bilan reprocess`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -73,10 +75,28 @@ def _put(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None
 RESOLVED = ("r_date", "r_geo", "r_thematique", "r_prestation", "r_partenaire", "r_domaine")
 
 
+def _as_read(keys: pl.DataFrame, columns: list[str], resolver: Callable[[pl.DataFrame], pl.DataFrame],
+             required: bool = True) -> pl.DataFrame:
+    """Resolve distinct values staged as read (headers.RESOLVED_FIELDS): each is trimmed first, as
+    every other cell was when staged, and `resolver` sees the trimmed value under the field's name.
+    The result is keyed by the value as read (what clean.sql joins on) and keeps the trimmed one as
+    `<field>_texte`. `required`: a value that trims to nothing is left out — no row joins it, so the
+    field is missing (clean.sql)."""
+    raw = {c: f"{c}__lu" for c in columns}
+    frame = keys.with_columns(pl.col(c).alias(r) for c, r in raw.items()).with_columns(
+        pl.col(c).str.strip_chars().replace("", None) for c in columns)
+    if required:
+        frame = frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in columns))
+    out = resolver(frame)
+    return (out.with_columns(pl.col(c).alias(f"{c}_texte") for c in columns)
+            .with_columns(pl.col(r).alias(c) for c, r in raw.items()).drop(list(raw.values())))
+
+
 def resolve_fields(con: duckdb.DuckDBPyConnection, ref: Ref) -> None:
     """The resolution tables (RESOLVED) of the distinct values of view `fields` (see resolve.py)."""
     q = con.sql
-    _put(con, "r_date", resolve.dates(q("SELECT DISTINCT date_demande FROM fields WHERE date_demande IS NOT NULL").pl()))
+    _put(con, "r_date", _as_read(q("SELECT DISTINCT date_demande FROM fields WHERE date_demande IS NOT NULL").pl(),
+                                 ["date_demande"], resolve.dates))
     # Every other key in one scan: the geography's, and each label's with the year.
     geo = "annee, code_insee, siren, canton, demandeur_type, syndicat"
     keys = q(f"""SELECT grouping({geo}) AS g, grouping(thematique) AS t, grouping(prestation) AS p,
@@ -86,12 +106,16 @@ def resolve_fields(con: duckdb.DuckDBPyConnection, ref: Ref) -> None:
                        FROM fields f LEFT JOIN r_date d ON d.date_demande = f.date_demande)
                  GROUP BY GROUPING SETS (({geo}), (thematique, annee), (prestation, annee),
                                          (partenaire, annee), (domaine))""").pl()  # noqa: S608 (names of ours)
-    _put(con, "r_geo", resolve.geography(keys.filter(pl.col("g") == 0).select(*geo.split(", ")), ref))
+    geo_keys = ["code_insee", "siren", "canton", "demandeur_type"]
+    _put(con, "r_geo", _as_read(keys.filter(pl.col("g") == 0).select(*geo.split(", ")), geo_keys,
+                                lambda k: resolve.geography(k, ref), required=False).drop(f"{c}_texte" for c in geo_keys))
     for champ, flag in (("thematique", "t"), ("prestation", "p"), ("partenaire", "pa")):
         these = keys.filter((pl.col(flag) == 0) & (pl.col("g") != 0) & pl.col(champ).is_not_null())
-        _put(con, f"r_{champ}", resolve.year_labels(these.select(champ, "annee"), champ, ref))
+        _put(con, f"r_{champ}", _as_read(these.select(champ, "annee"), [champ],
+                                         partial(resolve.year_labels, champ=champ, ref=ref)))
     these = keys.filter((pl.col("dom") == 0) & (pl.col("g") != 0) & pl.col("domaine").is_not_null())
-    _put(con, "r_domaine", resolve.labels(these.select("domaine"), "domaine", "domaine", ref, "domaine_lu"))
+    _put(con, "r_domaine", _as_read(these.select("domaine"), ["domaine"],
+                                    lambda k: resolve.labels(k, "domaine", "domaine", ref, "domaine_lu")))
 
 
 def clean_query(rows: str) -> str:

@@ -26,6 +26,11 @@ _HEADER_SCAN = 30
 # the row to quarantine, whose reason is redacted.
 _CODED = ("id_mission", "id_demande", "date_demande", "code_insee", "siren", "canton", "thematique",
           "domaine", "prestation", "partenaire", "demandeur_type")
+# Fields the cleaning resolves through their distinct values (pipeline/clean/resolve.py): staged as
+# read, untrimmed — a million rows hold a few hundred distinct values, trimmed there once each rather
+# than in every row (a third of the staging's time).
+RESOLVED_FIELDS = ("date_demande", "demandeur_type", "code_insee", "siren", "canton", "thematique", "domaine",
+                   "prestation", "partenaire")
 
 
 class NoHeader(Exception):

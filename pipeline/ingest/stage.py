@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 
 from pipeline import config
-from pipeline.ingest.headers import FIELDS, HeaderPlan, apply_header
+from pipeline.ingest.headers import FIELDS, RESOLVED_FIELDS, HeaderPlan, apply_header
 from pipeline.ingest.readers import CountMismatch, CsvSource, RawSheet, line_size, read_csv_sql
 from pipeline.text import GATE_PATTERN, redact, sql_text
 
@@ -36,15 +36,26 @@ TEMPORARIES = ("VIEW fields_rest", "VIEW fields", "VIEW staged", "VIEW stage_lin
                "TABLE quarantined")
 
 
+def _resolved_columns(plan: HeaderPlan) -> set[int]:
+    """The kept columns of fields resolved through their distinct values (headers.RESOLVED_FIELDS)."""
+    return {plan.keep[plan.names.index(plan.fields[f])] for f in RESOLVED_FIELDS
+            if f in plan.fields and plan.keep[plan.names.index(plan.fields[f])] < plan.header_width}
+
+
 def _cells(plan: HeaderPlan, present: set[str] | None = None) -> list[str]:
     """The staged cells: trimmed (Unicode spaces, as Polars strips), '' is no value; free text redacted
-    (the cheap gate first: only a value with an '@' or a phone-like run of digits calls Python)."""
+    (the cheap gate first: only a value with an '@' or a phone-like run of digits calls Python). The
+    cells of resolved fields are staged as read: the cleaning trims their distinct values."""
     free = {plan.keep[plan.names.index(n)] for n in plan.free_text}
+    resolved = _resolved_columns(plan)
     out = []
     for i in plan.keep:
         c = f"c{i}"
         if present is not None and c not in present:
             out.append(f"NULL::VARCHAR AS {c}")
+            continue
+        if i in resolved:
+            out.append(c)
             continue
         text = f"nullif(CASE WHEN regexp_matches({c}, {_EDGE}) THEN regexp_replace({c}, {_EDGES}, '', 'g') ELSE {c} END, '')"
         if i in free:
@@ -177,6 +188,9 @@ def quarantined(con: duckdb.DuckDBPyConnection, plan: HeaderPlan, size: int = 50
         part = con.sql(f"SELECT q.ligne, q.id_mission, q.annee, q.raison{''.join(', s.' + c for c in cells)} "  # noqa: S608
                        f"FROM quarantined q JOIN staged s USING (ligne) WHERE q.k > {start} AND q.k <= {start + size} "
                        "ORDER BY q.ligne").pl()
+        # the cells of resolved fields were staged untrimmed: trimmed here as every other cell was
+        untrimmed = [f"c{i}" for i in _resolved_columns(plan)]
+        part = part.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in untrimmed)
         valeurs = apply_header(plan, part.select("ligne", *cells)).get_column("valeurs")
         yield part.select("ligne", "id_mission", "annee", "raison").with_columns(valeurs)
 
