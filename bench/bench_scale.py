@@ -3,6 +3,7 @@
     uv run python bench/bench_scale.py                       # 1 M missions
     uv run python bench/bench_scale.py --missions 1000000 --missions 10000000
     uv run python bench/bench_scale.py --missions 200000 --pandas-limit-gb 4 --work /tmp/bench-scale
+    uv run python bench/bench_scale.py --rounds 5           # ingest, tables, DuckDB alone 5 times each
 
 For each size N, in one run (every step a separate process, timed from outside):
   synth      `bilan synth --missions N` (streamed; files of 1 M rows: 10 files at 10 M) — not compared
@@ -17,7 +18,9 @@ For each size N, in one run (every step a separate process, timed from outside):
              Killed when its memory passes --pandas-limit-gb (reported "tué"): the machine is shared.
              Every other step is killed past --limit-gb (default 8) for the same reason.
   help       `bilan --help` (≤ 0.5 s)
-Children run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as an installed tool runs.
+With --rounds K, ingest, tables and DuckDB alone are measured one after the other K times; the table
+shows each step's median run, and the ratio of every round is printed (the machine is shared: a round's
+three runs, seconds apart, see the same load). Children run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as an installed tool runs.
 Peak RSS is of the whole process tree of each step: /proc polled every 50 ms (sum over the tree), and
 the kernel's own maximum of the waited process (wait4 ru_maxrss), whichever is larger.
 
@@ -239,7 +242,13 @@ def pandas_naive(exports: Path) -> None:
 
 # -- one size ---------------------------------------------------------------------------------------
 
-def bench_size(n: int, work: Path, pandas_limit_gb: float, skip_pandas: bool, limit_gb: float) -> dict:
+def _median_run(runs: list[Run]) -> Run:
+    """The run of median wall time (its own CPU and peak memory with it)."""
+    return sorted(runs, key=lambda r: r.wall_s)[len(runs) // 2]
+
+
+def bench_size(n: int, work: Path, pandas_limit_gb: float, skip_pandas: bool, limit_gb: float,
+               rounds: int = 1) -> dict:
     exports = work / f"exports-{n}"
     stamp = exports / ".complete"
     runs: list[Run] = []
@@ -248,32 +257,45 @@ def bench_size(n: int, work: Path, pandas_limit_gb: float, skip_pandas: bool, li
         runs.append(measure("synth", [BILAN, "synth", "--missions", str(n), "--out", str(exports), "--seed", "7"]))
         stamp.write_text(str(n))
     db = work / f"warehouse-{n}.duckdb"
-    for stale in (db, db.with_suffix(".duckdb.wal")):
-        stale.unlink(missing_ok=True)
-    for d in (work / f"tables-{n}", work / f"site-{n}"):
-        shutil.rmtree(d, ignore_errors=True)
-    runs.append(measure("ingest", [BILAN, "ingest", str(exports), "--db", str(db)], limit_gb))
-    runs.append(measure("tables", [BILAN, "build", str(YEAR), "--db", str(db), "--out", str(work / f"tables-{n}"),
-                                   "--tables-only"], limit_gb))
+    me = [sys.executable, str(Path(__file__).resolve())]
+    # ingest, tables and DuckDB alone, one after the other, `rounds` times: on a shared machine the
+    # ratio of one round (the three measured within seconds of each other) is steadier than the times
+    paired: dict[str, list[Run]] = {"ingest": [], "tables": [], "duckdb": []}
+    ratios = []
+    for _ in range(rounds):
+        for stale in (db, db.with_suffix(".duckdb.wal")):
+            stale.unlink(missing_ok=True)
+        for d in (work / f"tables-{n}", work / f"site-{n}"):
+            shutil.rmtree(d, ignore_errors=True)
+        ingest = measure("ingest", [BILAN, "ingest", str(exports), "--db", str(db)], limit_gb)
+        tables = measure("tables", [BILAN, "build", str(YEAR), "--db", str(db), "--out", str(work / f"tables-{n}"),
+                                    "--tables-only"], limit_gb)
+        alone = measure("duckdb", [*me, "--child", "duckdb", str(exports), str(work / f"duckdb-{n}.duckdb")],
+                        limit_gb)
+        (work / f"duckdb-{n}.duckdb").unlink(missing_ok=True)
+        for run in (ingest, tables, alone):
+            paired[run.step].append(run)
+        ratios.append((ingest.wall_s + tables.wall_s) / alone.wall_s)
+    runs += [_median_run(paired["ingest"]), _median_run(paired["tables"])]
     site = [BILAN, "build", str(YEAR), "--db", str(db), "--out", str(work / f"site-{n}")]
     runs.append(measure("site", site, limit_gb))
     runs.append(measure("rebuild", site, limit_gb))
     measure("help", [BILAN, "--help"])                     # once to warm the bytecode cache, then timed
     runs.append(measure("help", [BILAN, "--help"]))
-    me = [sys.executable, str(Path(__file__).resolve())]
-    runs.append(measure("duckdb", [*me, "--child", "duckdb", str(exports), str(work / f"duckdb-{n}.duckdb")],
-                        limit_gb))
+    runs.append(_median_run(paired["duckdb"]))
     if not skip_pandas:
         runs.append(measure("pandas", [*me, "--child", "pandas", str(exports)], limit_gb=pandas_limit_gb))
-    (work / f"duckdb-{n}.duckdb").unlink(missing_ok=True)
     by = {r.step: r for r in runs}
     floor = by["duckdb"].wall_s
     project_tables = by["ingest"].wall_s + by["tables"].wall_s
     project_site = by["ingest"].wall_s + by["site"].wall_s
-    project_peak = max(by[s].peak_gb for s in ("ingest", "tables", "site"))
+    project_peak = max(max(r.peak_gb for r in paired[s]) for s in ("ingest", "tables")) if rounds else 0.0
+    project_peak = max(project_peak, by["site"].peak_gb)
     return {
         "missions": n,
+        "rounds": rounds,
         "runs": [asdict(r) for r in runs],
+        "round_ratios": sorted(ratios),
         "project_tables_s": project_tables,
         "project_site_s": project_site,
         "project_peak_gb": project_peak,
@@ -302,6 +324,10 @@ def report(result: dict) -> str:
                  f"{result['project_peak_gb']:.2f} | **{result['ratio_site']:.2f}×** | |")
     lines.append(f"en temps CPU : ingest + tables {result['ratio_tables_cpu']:.2f}× DuckDB seul, "
                  f"ingest + site {result['ratio_site_cpu']:.2f}×")
+    if result["rounds"] > 1:
+        shown = ", ".join(f"{r:.2f}×" for r in result["round_ratios"])
+        lines.append(f"{result['rounds']} tours (médiane de chacun ci-dessus) ; ingest + tables / DuckDB seul, "
+                     f"tour par tour : {shown}")
     if result["ratio_pandas_vs_project"] is not None:
         lines.append(f"pandas / projet (ingest + tables) : {result['ratio_pandas_vs_project']:.2f}× "
                      f"({result['pandas_status']}; a killed run is a lower bound)")
@@ -315,6 +341,8 @@ def main() -> None:
     ap.add_argument("--pandas-limit-gb", type=float, default=6.0, help="kill pandas past this RSS")
     ap.add_argument("--limit-gb", type=float, default=8.0, help="kill any other step past this RSS (shared machine)")
     ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="ingest, tables and DuckDB alone measured this many times, one after the other (median)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -327,7 +355,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     results = []
     for n in args.missions or [1_000_000]:
-        result = bench_size(n, args.work, args.pandas_limit_gb, args.skip_pandas, args.limit_gb)
+        result = bench_size(n, args.work, args.pandas_limit_gb, args.skip_pandas, args.limit_gb, max(1, args.rounds))
         results.append(result)
         print(report(result), flush=True)
     (args.work / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
