@@ -76,20 +76,21 @@ RESOLVED = ("r_date", "r_geo", "r_thematique", "r_prestation", "r_partenaire", "
 
 
 def _as_read(keys: pl.DataFrame, columns: list[str], resolver: Callable[[pl.DataFrame], pl.DataFrame],
-             required: bool = True) -> pl.DataFrame:
+             required: bool = True, text: bool = True) -> pl.DataFrame:
     """Resolve distinct values staged as read (headers.RESOLVED_FIELDS): each is trimmed first, as
     every other cell was when staged, and `resolver` sees the trimmed value under the field's name.
     The result is keyed by the value as read (what clean.sql joins on) and keeps the trimmed one as
-    `<field>_texte`. `required`: a value that trims to nothing is left out — no row joins it, so the
-    field is missing (clean.sql)."""
+    `<field>_texte` (unless `text` is False). `required`: a value that trims to nothing is left out — no
+    row joins it, so the field is missing (clean.sql)."""
     raw = {c: f"{c}__lu" for c in columns}
     frame = keys.with_columns(pl.col(c).alias(r) for c, r in raw.items()).with_columns(
         pl.col(c).str.strip_chars().replace("", None) for c in columns)
     if required:
         frame = frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in columns))
     out = resolver(frame)
-    return (out.with_columns(pl.col(c).alias(f"{c}_texte") for c in columns)
-            .with_columns(pl.col(r).alias(c) for c, r in raw.items()).drop(list(raw.values())))
+    if text:
+        out = out.with_columns(pl.col(c).alias(f"{c}_texte") for c in columns)
+    return out.with_columns(pl.col(r).alias(c) for c, r in raw.items()).drop(list(raw.values()))
 
 
 def resolve_fields(con: duckdb.DuckDBPyConnection, ref: Ref) -> None:
@@ -108,7 +109,7 @@ def resolve_fields(con: duckdb.DuckDBPyConnection, ref: Ref) -> None:
                                          (partenaire, annee), (domaine))""").pl()  # noqa: S608 (names of ours)
     geo_keys = ["code_insee", "siren", "canton", "demandeur_type"]
     _put(con, "r_geo", _as_read(keys.filter(pl.col("g") == 0).select(*geo.split(", ")), geo_keys,
-                                lambda k: resolve.geography(k, ref), required=False).drop(f"{c}_texte" for c in geo_keys))
+                                lambda k: resolve.geography(k, ref), required=False, text=False))
     for champ, flag in (("thematique", "t"), ("prestation", "p"), ("partenaire", "pa")):
         these = keys.filter((pl.col(flag) == 0) & (pl.col("g") != 0) & pl.col(champ).is_not_null())
         _put(con, f"r_{champ}", _as_read(these.select(champ, "annee"), [champ],

@@ -215,10 +215,7 @@ def _count_buffer(buf: bytes, sep: int, line0: int, final: bool, out: CsvCount, 
         has_data[line] = bool(buf[first[line]:ends[line]].translate(None, _BLANK + bytes([sep])))
     quotes = np.flatnonzero(arr == _QUOTE)
     if not quotes.size:
-        keep = is_start & has_data
-        if keep.any():
-            out.max_width = max(out.max_width, int(width[keep].max()))
-        starts.append(np.flatnonzero(keep).astype(np.int64) + line0 + 1)
+        _add_records(out, starts, is_start & has_data, width, line0)
         return len(buf), int(ends.size)
     lines, regular, inner = _regular_quote_lines(arr, ends, first, seps, quotes, sep)
     # A regular line is one record: its width leaves out the separators inside quotes, and it holds data
@@ -254,8 +251,12 @@ def _count_buffer(buf: bytes, sep: int, line0: int, final: bool, out: CsvCount, 
             if swallow_separators and inner_seps >= swallow_separators:
                 out.swallowing.append((line0 + line + 1, line0 + last + 1, inner_seps))
         next_free = last + 1
-    keep = is_start & has_data
+    _add_records(out, starts, is_start & has_data, width, line0)
+    return consumed, consumed_lines
+
+
+def _add_records(out: CsvCount, starts: list[np.ndarray], keep: np.ndarray, width: np.ndarray, line0: int) -> None:
+    """The chunk's records (the lines in `keep`: a record's first line, with data): their lines and widths."""
     if keep.any():
         out.max_width = max(out.max_width, int(width[keep].max()))
     starts.append(np.flatnonzero(keep).astype(np.int64) + line0 + 1)
-    return consumed, consumed_lines

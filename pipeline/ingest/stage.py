@@ -38,8 +38,9 @@ TEMPORARIES = ("VIEW fields_rest", "VIEW fields", "VIEW staged", "VIEW stage_lin
 
 def _resolved_columns(plan: HeaderPlan) -> set[int]:
     """The kept columns of fields resolved through their distinct values (headers.RESOLVED_FIELDS)."""
-    return {plan.keep[plan.names.index(plan.fields[f])] for f in RESOLVED_FIELDS
-            if f in plan.fields and plan.keep[plan.names.index(plan.fields[f])] < plan.header_width}
+    column = dict(zip(plan.names, plan.keep, strict=True))
+    return {column[plan.fields[f]] for f in RESOLVED_FIELDS
+            if f in plan.fields and column[plan.fields[f]] < plan.header_width}
 
 
 def _cells(plan: HeaderPlan, present: set[str] | None = None) -> list[str]:
@@ -184,12 +185,11 @@ def quarantined(con: duckdb.DuckDBPyConnection, plan: HeaderPlan, size: int = 50
                 "id_mission, annee_lue AS annee, raison FROM cleaned WHERE raison IS NOT NULL")
     n = con.execute("SELECT count(*) FROM quarantined").fetchall()[0][0]
     cells = [f"c{i}" for i in plan.keep]
+    untrimmed = [f"c{i}" for i in _resolved_columns(plan)]     # staged as read: trimmed here, as the others were
     for start in range(0, n, size):
         part = con.sql(f"SELECT q.ligne, q.id_mission, q.annee, q.raison{''.join(', s.' + c for c in cells)} "  # noqa: S608
                        f"FROM quarantined q JOIN staged s USING (ligne) WHERE q.k > {start} AND q.k <= {start + size} "
                        "ORDER BY q.ligne").pl()
-        # the cells of resolved fields were staged untrimmed: trimmed here as every other cell was
-        untrimmed = [f"c{i}" for i in _resolved_columns(plan)]
         part = part.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in untrimmed)
         valeurs = apply_header(plan, part.select("ligne", *cells)).get_column("valeurs")
         yield part.select("ligne", "id_mission", "annee", "raison").with_columns(valeurs)
